@@ -1,0 +1,81 @@
+package io.syncline.broker;
+
+import java.util.Optional;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Disposes;
+import jakarta.enterprise.inject.Produces;
+import jakarta.inject.Named;
+import jakarta.inject.Singleton;
+import jakarta.jms.ConnectionFactory;
+
+import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.springframework.jms.connection.CachingConnectionFactory;
+
+import io.syncline.config.SyncConfig;
+
+/**
+ * The one JMS connection factory Camel's jms component autowires. Creating it starts the embedded broker
+ * first, so consumers never race the broker at start-up.
+ */
+@ApplicationScoped
+public class BrokerConnection {
+
+    private final SyncConfig config;
+    private final EmbeddedBroker embeddedBroker;
+    private final String externalUrl;
+    private final Optional<String> username;
+    private final Optional<String> password;
+
+    BrokerConnection(SyncConfig config, EmbeddedBroker embeddedBroker,
+            @ConfigProperty(name = "quarkus.artemis.url", defaultValue = "tcp://localhost:61616") String externalUrl,
+            @ConfigProperty(name = "quarkus.artemis.username") Optional<String> username,
+            @ConfigProperty(name = "quarkus.artemis.password") Optional<String> password) {
+        this.config = config;
+        this.embeddedBroker = embeddedBroker;
+        this.externalUrl = externalUrl;
+        this.username = username;
+        this.password = password;
+    }
+
+    public boolean isEmbedded() {
+        return config.broker().embedded();
+    }
+
+    /** The broker's URL as clients see it (no credentials). */
+    public String url() {
+        return isEmbedded() ? EmbeddedBroker.IN_VM_URL : externalUrl;
+    }
+
+    /** A plain, uncached factory: for health checks and anything that must see the broker as it is now. */
+    public ActiveMQConnectionFactory newDirectFactory() {
+        if (isEmbedded()) {
+            embeddedBroker.start();
+        }
+        ActiveMQConnectionFactory factory = new ActiveMQConnectionFactory(url());
+        username.ifPresent(factory::setUser);
+        password.ifPresent(factory::setPassword);
+        // 202 means durable: a persistent send returns only once the broker has written it.
+        factory.setBlockOnDurableSend(true);
+        return factory;
+    }
+
+    @Produces
+    @Singleton
+    @Named("connectionFactory")
+    ConnectionFactory connectionFactory() {
+        CachingConnectionFactory caching = new CachingConnectionFactory(newDirectFactory());
+        caching.setSessionCacheSize(20);
+        // Listener containers manage their own consumers; caching them would hold messages on idle sessions.
+        caching.setCacheConsumers(false);
+        caching.setReconnectOnException(true);
+        return caching;
+    }
+
+    void close(@Disposes ConnectionFactory factory) {
+        if (factory instanceof CachingConnectionFactory caching) {
+            caching.destroy();
+        }
+    }
+}

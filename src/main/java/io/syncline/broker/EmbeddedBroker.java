@@ -1,0 +1,119 @@
+package io.syncline.broker;
+
+import java.nio.file.Path;
+
+import jakarta.annotation.PreDestroy;
+import jakarta.enterprise.context.ApplicationScoped;
+
+import org.apache.activemq.artemis.api.core.QueueConfiguration;
+import org.apache.activemq.artemis.api.core.RoutingType;
+import org.apache.activemq.artemis.api.core.SimpleString;
+import org.apache.activemq.artemis.core.config.Configuration;
+import org.apache.activemq.artemis.core.config.impl.ConfigurationImpl;
+import org.apache.activemq.artemis.core.server.JournalType;
+import org.apache.activemq.artemis.core.server.embedded.EmbeddedActiveMQ;
+import org.apache.activemq.artemis.core.settings.impl.AddressSettings;
+import org.jboss.logging.Logger;
+
+import io.syncline.config.SyncConfig;
+
+/**
+ * ActiveMQ Artemis inside the process, with a persistent journal under {@code ${sync.data-dir}/broker}.
+ * Started by {@link BrokerConnection} before the first connection is made, so before any Camel consumer.
+ */
+@ApplicationScoped
+public class EmbeddedBroker {
+
+    static final String IN_VM_URL = "vm://0";
+
+    private static final Logger LOG = Logger.getLogger(EmbeddedBroker.class);
+
+    private final SyncConfig config;
+    private EmbeddedActiveMQ server;
+
+    EmbeddedBroker(SyncConfig config) {
+        this.config = config;
+    }
+
+    synchronized void start() {
+        if (server != null) {
+            return;
+        }
+        try {
+            EmbeddedActiveMQ embedded = new EmbeddedActiveMQ();
+            embedded.setConfiguration(configuration());
+            embedded.start();
+            server = embedded;
+            LOG.infof("Embedded Artemis started, journal in %s", brokerDir());
+        } catch (Exception e) {
+            throw new IllegalStateException("The embedded Artemis broker did not start: " + e.getMessage(), e);
+        }
+    }
+
+    public synchronized boolean isActive() {
+        return server != null && server.getActiveMQServer() != null && server.getActiveMQServer().isActive();
+    }
+
+    @PreDestroy
+    synchronized void stop() {
+        if (server == null) {
+            return;
+        }
+        try {
+            server.stop();
+        } catch (Exception e) {
+            LOG.warnf("Embedded Artemis did not stop cleanly: %s", e.getMessage());
+        } finally {
+            server = null;
+        }
+    }
+
+    private Path brokerDir() {
+        return Path.of(config.dataDir(), "broker").toAbsolutePath();
+    }
+
+    private Configuration configuration() throws Exception {
+        SyncConfig.Broker broker = config.broker();
+        Path dir = brokerDir();
+        ConfigurationImpl c = new ConfigurationImpl();
+        c.setName("syncline");
+        c.setPersistenceEnabled(true);
+        c.setSecurityEnabled(false);
+        c.setJMXManagementEnabled(true);
+        // NIO works on every file system; ASYNCIO needs libaio and falls back with a warning anyway.
+        c.setJournalType(JournalType.NIO);
+        c.setJournalDirectory(dir.resolve("journal").toString());
+        c.setBindingsDirectory(dir.resolve("bindings").toString());
+        c.setLargeMessagesDirectory(dir.resolve("large-messages").toString());
+        c.setPagingDirectory(dir.resolve("paging").toString());
+        c.addAcceptorConfiguration("in-vm", IN_VM_URL);
+        if (broker.acceptor().isPresent()) {
+            c.addAcceptorConfiguration("core", broker.acceptor().get());
+        }
+
+        SimpleString deadLetters = SimpleString.of(broker.deadLetterAddress());
+        c.addAddressSetting("#", new AddressSettings()
+                .setRedeliveryDelay(broker.redeliveryDelay().toMillis())
+                .setRedeliveryMultiplier(broker.redeliveryMultiplier())
+                .setMaxRedeliveryDelay(broker.maxRedeliveryDelay().toMillis())
+                .setMaxDeliveryAttempts(broker.maxDeliveryAttempts())
+                .setDeadLetterAddress(deadLetters)
+                .setExpiryAddress(deadLetters)
+                .setAutoCreateQueues(true)
+                .setAutoCreateAddresses(true)
+                .setAutoDeleteQueues(false)
+                .setAutoDeleteAddresses(false));
+        // Dead letters are kept until someone replays or deletes them: never expire, never bounce further.
+        c.addAddressSetting(broker.deadLetterAddress(), new AddressSettings()
+                .setMaxDeliveryAttempts(-1)
+                .setExpiryAddress(deadLetters)
+                .setAutoCreateQueues(true)
+                .setAutoCreateAddresses(true)
+                .setAutoDeleteQueues(false)
+                .setAutoDeleteAddresses(false));
+        c.addQueueConfiguration(QueueConfiguration.of(deadLetters)
+                .setRoutingType(RoutingType.ANYCAST)
+                .setDurable(true));
+        return c;
+    }
+}

@@ -1,0 +1,152 @@
+package io.syncline.config;
+
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+
+import io.quarkus.runtime.configuration.MemorySize;
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+
+/**
+ * Everything under {@code sync.*}. Routes read the same keys through Camel placeholders, so a key
+ * documented here is the one a user sets, whatever reads it.
+ */
+@ConfigMapping(prefix = "sync")
+public interface SyncConfig {
+
+    /** Root of inbox/, archive/, failed/, reports/, outbox/, state/ and broker/. */
+    @WithDefault("data")
+    String dataDir();
+
+    Broker broker();
+
+    WebhookLimits webhook();
+
+    Retry retry();
+
+    Batch batch();
+
+    Map<String, Flow> flows();
+
+    /** The flow's settings, or an error naming the flow when it has no {@code sync.flows.<id>} block. */
+    default Flow flow(String flowId) {
+        Flow flow = flows().get(flowId);
+        if (flow == null) {
+            throw new IllegalStateException("No configuration block sync.flows." + flowId + " for flow " + flowId);
+        }
+        return flow;
+    }
+
+    interface Broker {
+        /** Run ActiveMQ Artemis inside the process; false points at {@code quarkus.artemis.url}. */
+        @WithDefault("true")
+        boolean embedded();
+
+        /** An extra acceptor for producers outside the process, e.g. {@code tcp://127.0.0.1:61616}. */
+        Optional<String> acceptor();
+
+        /** Broker redelivery of a message whose consumer rolled back. */
+        @WithDefault("1s")
+        Duration redeliveryDelay();
+
+        @WithDefault("2.0")
+        double redeliveryMultiplier();
+
+        @WithDefault("60s")
+        Duration maxRedeliveryDelay();
+
+        @WithDefault("10")
+        int maxDeliveryAttempts();
+
+        /** Where the broker moves a message after max delivery attempts; also the application's dead letters. */
+        @WithDefault("sync.dead-letters")
+        String deadLetterAddress();
+    }
+
+    interface WebhookLimits {
+        @WithDefault("1M")
+        MemorySize maxBodySize();
+    }
+
+    /** Retry of transient target failures (408, 429, 5xx, I/O), exponential with jitter. */
+    interface Retry {
+        @WithDefault("5")
+        int maxRedeliveries();
+
+        @WithDefault("500")
+        long initialDelayMs();
+
+        @WithDefault("2.0")
+        double multiplier();
+
+        @WithDefault("30000")
+        long maxDelayMs();
+    }
+
+    interface Batch {
+        /** Records per chunk read from a file or pulled page, and per request to an http target. */
+        @WithDefault("200")
+        int chunkSize();
+    }
+
+    interface Flow {
+        @WithDefault("true")
+        boolean enabled();
+
+        /** realtime | batch. */
+        @WithDefault("realtime")
+        String mode();
+
+        @WithDefault("false")
+        boolean agentFacing();
+
+        Target target();
+
+        /** Quartz cron for a file window or a pull. */
+        Optional<String> schedule();
+
+        Freshness freshness();
+
+        Pull pull();
+    }
+
+    interface Target {
+        /** outbox | http. */
+        @WithDefault("outbox")
+        String kind();
+
+        Optional<String> url();
+
+        Optional<Integer> chunkSize();
+
+        @WithDefault("10s")
+        Duration timeout();
+    }
+
+    interface Freshness {
+        Optional<Duration> maxLag();
+
+        Optional<Duration> maxSilence();
+    }
+
+    interface Pull {
+        /** Source API answering {@code {"items":[...],"nextCursor":"..."}}. */
+        Optional<String> url();
+
+        @WithDefault("cursor")
+        String cursorParam();
+
+        @WithDefault("limit")
+        String limitParam();
+
+        @WithDefault("100")
+        int pageSize();
+
+        @WithDefault("items")
+        String itemsField();
+
+        @WithDefault("nextCursor")
+        String nextCursorField();
+    }
+}

@@ -1,0 +1,42 @@
+package io.syncline.deadletter;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+
+import io.syncline.pipeline.SourceRecord;
+import io.syncline.validation.FieldError;
+
+/**
+ * A record that could not be delivered, kept with its original payload and everything needed to understand
+ * and replay it. Written to the broker's dead-letter queue as JSON.
+ *
+ * @param category validation | target-transient | target-permanent | internal
+ * @param attempts delivery attempts made (0 for a record refused by validation)
+ */
+public record DeadLetter(String id, String flow, String intake, String route, String category,
+        String exceptionClass, String exceptionMessage, List<FieldError> fieldErrors, int attempts,
+        String firstFailureAt, String lastFailureAt, String fileName, Long line, String eventId, String key,
+        String receivedAt, String deadLetteredAt, String targetResponse, String payloadFormat, String payload) {
+
+    public static final String VALIDATION = "validation";
+    public static final String TARGET_TRANSIENT = "target-transient";
+    public static final String TARGET_PERMANENT = "target-permanent";
+    public static final String INTERNAL = "internal";
+
+    static DeadLetter of(SourceRecord source, String key, String route, String category, Throwable error,
+            List<FieldError> fieldErrors, int attempts, Instant firstFailure, Instant lastFailure, String targetResponse) {
+        Instant now = Instant.now();
+        return new DeadLetter(UUID.randomUUID().toString(), source.flow(), source.intake(), route, category,
+                error == null ? null : error.getClass().getName(), error == null ? null : error.getMessage(),
+                fieldErrors, attempts,
+                (firstFailure == null ? now : firstFailure).toString(), (lastFailure == null ? now : lastFailure).toString(),
+                source.fileName(), source.line(), source.eventId(), key,
+                source.receivedAt() == null ? null : source.receivedAt().toString(), now.toString(), targetResponse,
+                source.format(), source.payload());
+    }
+
+    public static DeadLetter invalid(SourceRecord source, String route, List<FieldError> fieldErrors) {
+        return of(source, null, route, VALIDATION, null, fieldErrors, 0, null, null, null);
+    }
+}

@@ -1,0 +1,93 @@
+package io.syncline.deadletter;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Named;
+
+import org.apache.camel.Exchange;
+import org.apache.camel.Message;
+import org.jboss.logging.Logger;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.syncline.pipeline.BatchRun;
+import io.syncline.pipeline.Envelope;
+import io.syncline.pipeline.Outcomes;
+import io.syncline.pipeline.SourceRecord;
+import io.syncline.pipeline.SyncProperties;
+
+/** Turns failures into {@link DeadLetter}s for {@code direct:sync-dead-letter}, which writes them to the broker. */
+@ApplicationScoped
+@Named("deadLetters")
+public class DeadLetters {
+
+    private static final Logger LOG = Logger.getLogger(DeadLetters.class);
+
+    private final ObjectMapper mapper;
+    private final Outcomes outcomes;
+
+    DeadLetters(ObjectMapper mapper, Outcomes outcomes) {
+        this.mapper = mapper;
+        this.outcomes = outcomes;
+    }
+
+    /**
+     * The chunk in the body (envelopes, or source records if it failed before mapping) could not be delivered:
+     * one dead letter per record, with the exception, the attempts and the target's last answer.
+     */
+    public void fromDeliveryFailure(Exchange exchange) {
+        Throwable error = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
+        String category = exchange.getProperty(SyncProperties.ERROR_CATEGORY, DeadLetter.INTERNAL, String.class);
+        int attempts = exchange.getProperty(SyncProperties.ATTEMPTS, 1, Integer.class);
+        Instant first = exchange.getProperty(SyncProperties.FIRST_FAILURE_AT, Instant.class);
+        Instant last = exchange.getProperty(SyncProperties.LAST_FAILURE_AT, Instant.class);
+        String response = exchange.getProperty(SyncProperties.TARGET_RESPONSE, String.class);
+        String route = exchange.getFromRouteId();
+
+        List<?> chunk = exchange.getMessage().getBody(List.class);
+        List<DeadLetter> letters = new ArrayList<>(chunk == null ? 0 : chunk.size());
+        if (chunk != null) {
+            for (Object item : chunk) {
+                if (item instanceof Envelope envelope) {
+                    letters.add(DeadLetter.of(envelope.source(), envelope.key(), route, category, error, List.of(),
+                            attempts, first, last, response));
+                } else if (item instanceof SourceRecord source) {
+                    letters.add(DeadLetter.of(source, null, route, category, error, List.of(), attempts, first, last, response));
+                }
+            }
+        }
+        String flow = exchange.getProperty(SyncProperties.FLOW, String.class);
+        LOG.warnf("Flow %s: %d record(s) dead-lettered as %s after %d attempt(s): %s", flow, letters.size(), category,
+                attempts, error == null ? "no exception" : error.getClass().getSimpleName());
+        exchange.setProperty(SyncProperties.DEAD_LETTERS, letters);
+    }
+
+    /** Body: one dead letter. Out: its JSON, with only Syncline's own headers (they become JMS properties). */
+    public void toMessage(Exchange exchange) throws JsonProcessingException {
+        DeadLetter letter = exchange.getMessage().getBody(DeadLetter.class);
+        Message message = exchange.getMessage();
+        message.removeHeaders("*");
+        message.setHeader("syncDeadLetterId", letter.id());
+        message.setHeader("syncFlow", letter.flow());
+        message.setHeader("syncCategory", letter.category());
+        message.setBody(mapper.writeValueAsString(letter));
+    }
+
+    /** After every dead letter of the property is durable in the broker. */
+    public void recorded(Exchange exchange) {
+        List<?> letters = exchange.getProperty(SyncProperties.DEAD_LETTERS, List.class);
+        if (letters == null || letters.isEmpty()) {
+            return;
+        }
+        outcomes.count(exchange.getProperty(SyncProperties.FLOW, String.class), Outcomes.DEAD_LETTERED, letters.size());
+        BatchRun run = exchange.getProperty(SyncProperties.BATCH_RUN, BatchRun.class);
+        if (run != null) {
+            run.deadLettered(letters.size());
+        }
+        exchange.removeProperty(SyncProperties.DEAD_LETTERS);
+    }
+}

@@ -1,0 +1,174 @@
+package io.syncline.intake;
+
+import java.io.BufferedReader;
+import java.io.File;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CharsetDecoder;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.Iterator;
+import java.util.List;
+import java.util.UUID;
+import java.util.function.LongFunction;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Named;
+
+import org.apache.camel.Exchange;
+import org.jboss.logging.Logger;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.syncline.config.SyncConfig;
+import io.syncline.pipeline.BatchRun;
+import io.syncline.pipeline.SourceRecord;
+import io.syncline.pipeline.SyncProperties;
+
+/**
+ * File drops in {@code inbox/<flow>/}: checks a file is text before reading it, streams its rows in chunks, and
+ * writes a report for every file, whether it is archived or failed. See the file-intake template.
+ */
+@ApplicationScoped
+@Named("fileIntake")
+public class FileIntake {
+
+    /** The name the file is stored under in archive/ or failed/, and its report's name. */
+    public static final String STORED_NAME = "syncStoredName";
+
+    private static final Logger LOG = Logger.getLogger(FileIntake.class);
+    private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmssSSS'Z'").withZone(ZoneOffset.UTC);
+    private static final int SNIFF_BYTES = 8192;
+
+    private final SyncConfig config;
+    private final ObjectMapper mapper;
+
+    FileIntake(SyncConfig config, ObjectMapper mapper) {
+        this.config = config;
+        this.mapper = mapper;
+    }
+
+    /** Opens the run; refuses an empty, binary or non-UTF-8 file before any row is read. */
+    public void begin(Exchange exchange) {
+        String flow = exchange.getProperty(SyncProperties.FLOW, String.class);
+        File file = exchange.getMessage().getBody(File.class);
+        String name = file.getName();
+        BatchRun run = new BatchRun(flow, "file", name);
+        exchange.setProperty(SyncProperties.BATCH_RUN, run);
+        exchange.setProperty(STORED_NAME, STAMP.format(run.startedAt()) + "-" + name);
+        LOG.infof("Flow %s: reading %s (%d bytes)", flow, name, file.length());
+        if (file.length() == 0) {
+            throw new FileRejectedException("empty file: 0 bytes");
+        }
+        sniff(file.toPath());
+    }
+
+    /** The file's records, a chunk at a time: {@code sync.flows.<id>.target.chunk-size}, else {@code sync.batch.chunk-size}. */
+    public Iterator<List<SourceRecord>> chunks(Exchange exchange) throws IOException {
+        String flow = exchange.getProperty(SyncProperties.FLOW, String.class);
+        BatchRun run = exchange.getProperty(SyncProperties.BATCH_RUN, BatchRun.class);
+        File file = exchange.getMessage().getBody(File.class);
+        int chunkSize = config.flow(flow).target().chunkSize().orElse(config.batch().chunkSize());
+        String name = file.getName();
+        // The same row of the same file always has the same event id, so a file taken twice is harmless downstream.
+        String fileIdentity = flow + "/" + name + "/" + file.length() + "/" + file.lastModified() + "/";
+        LongFunction<String> eventIds = line -> UUID.nameUUIDFromBytes(
+                (fileIdentity + line).getBytes(StandardCharsets.UTF_8)).toString();
+        BufferedReader reader = Files.newBufferedReader(file.toPath(), StandardCharsets.UTF_8);
+        try {
+            if (name.toLowerCase().endsWith(".jsonl")) {
+                return new JsonLinesReader(reader, chunkSize, run, flow, name, eventIds);
+            }
+            return new CsvReader(reader, chunkSize, run, mapper, flow, name, eventIds);
+        } catch (RuntimeException | IOException e) {
+            reader.close();
+            throw e;
+        }
+    }
+
+    /** Every chunk went through: a file without a single good row is still a failure. */
+    public void finish(Exchange exchange) {
+        BatchRun run = exchange.getProperty(SyncProperties.BATCH_RUN, BatchRun.class);
+        if (run.rowsRead() == 0) {
+            throw new FileRejectedException("no data rows");
+        }
+        if (run.valid() == 0) {
+            throw new FileRejectedException("every row was invalid (" + run.invalid() + " dead-lettered)");
+        }
+        writeReport(exchange, FileReport.COMPLETED, null, "archive");
+    }
+
+    /** The file goes to failed/: report why, then let the file consumer move it. */
+    public void failed(Exchange exchange) {
+        Exception cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
+        String reason = cause instanceof FileRejectedException ? cause.getMessage()
+                : cause == null ? "unknown error"
+                : cause instanceof UncheckedIOException || cause instanceof IOException ? "unreadable file: " + cause.getMessage()
+                : "processing stopped: " + cause.getClass().getSimpleName() + ": " + cause.getMessage();
+        if (exchange.getProperty(SyncProperties.BATCH_RUN) != null) {
+            writeReport(exchange, FileReport.FAILED, reason, "failed");
+        }
+        throw cause instanceof FileRejectedException rejected ? rejected : new FileRejectedException(reason, cause);
+    }
+
+    private void writeReport(Exchange exchange, String status, String reason, String movedToDir) {
+        BatchRun run = exchange.getProperty(SyncProperties.BATCH_RUN, BatchRun.class);
+        String storedName = exchange.getProperty(STORED_NAME, String.class);
+        Instant finished = Instant.now();
+        FileReport report = new FileReport(run.flow(), run.source(), status, reason, run.rowsRead(), run.valid(),
+                run.invalid(), run.published(), run.deadLettered(), run.startedAt().toString(), finished.toString(),
+                Duration.between(run.startedAt(), finished).toMillis(), movedToDir + "/" + run.flow() + "/" + storedName);
+        Path dir = Path.of(config.dataDir(), "reports", run.flow());
+        try {
+            Files.createDirectories(dir);
+            Path tmp = dir.resolve(storedName + ".report.json.tmp");
+            mapper.writerWithDefaultPrettyPrinter().writeValue(tmp.toFile(), report);
+            Files.move(tmp, dir.resolve(storedName + ".report.json"), StandardCopyOption.ATOMIC_MOVE,
+                    StandardCopyOption.REPLACE_EXISTING);
+        } catch (IOException e) {
+            throw new UncheckedIOException("The report of " + run.source() + " could not be written", e);
+        }
+        LOG.infof("Flow %s: %s %s — read %d, valid %d, invalid %d, published %d, dead-lettered %d, %d ms%s",
+                run.flow(), run.source(), status, run.rowsRead(), run.valid(), run.invalid(), run.published(),
+                run.deadLettered(), report.durationMs(), reason == null ? "" : " (" + reason + ")");
+    }
+
+    private static void sniff(Path file) {
+        byte[] head = new byte[SNIFF_BYTES];
+        int read;
+        try (InputStream in = Files.newInputStream(file)) {
+            read = in.readNBytes(head, 0, SNIFF_BYTES);
+        } catch (IOException e) {
+            throw new FileRejectedException("unreadable file: " + e.getMessage(), e);
+        }
+        for (int i = 0; i < read; i++) {
+            if (head[i] == 0) {
+                throw new FileRejectedException("binary content: a NUL byte at offset " + i + "; expected CSV or JSON Lines text");
+            }
+        }
+        CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder()
+                .onMalformedInput(CodingErrorAction.REPORT)
+                .onUnmappableCharacter(CodingErrorAction.REPORT);
+        ByteBuffer bytes = ByteBuffer.wrap(head, 0, read);
+        try {
+            // endOfInput=false: a character cut at the sniff boundary is not an error
+            java.nio.CharBuffer chars = java.nio.CharBuffer.allocate(read + 1);
+            var result = decoder.decode(bytes, chars, read < SNIFF_BYTES);
+            if (result.isError()) {
+                result.throwException();
+            }
+        } catch (CharacterCodingException e) {
+            throw new FileRejectedException("not UTF-8 text: the file must be UTF-8 encoded CSV or JSON Lines");
+        }
+    }
+}

@@ -1,0 +1,23 @@
+package io.syncline.intake;
+
+import java.util.List;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+
+import io.syncline.validation.FieldError;
+
+/** An RFC 9457 problem answer ({@code application/problem+json}). */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record Problem(String type, String title, int status, String detail, String flow, List<FieldError> errors) {
+
+    public static final String MEDIA_TYPE = "application/problem+json";
+
+    static Problem of(String slug, String title, int status, String detail, String flow) {
+        return new Problem("urn:syncline:problem:" + slug, title, status, detail, flow, null);
+    }
+
+    static Problem invalid(String flow, List<FieldError> errors) {
+        return new Problem("urn:syncline:problem:invalid-record", "The record does not match the flow's schema", 400,
+                errors.size() + " field error(s)", flow, errors);
+    }
+}

@@ -1,0 +1,155 @@
+package io.syncline.intake;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Named;
+
+import org.apache.camel.Exchange;
+import org.apache.camel.Message;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.syncline.config.SyncConfig;
+import io.syncline.pipeline.Outcomes;
+import io.syncline.pipeline.SyncProperties;
+import io.syncline.validation.FieldError;
+import io.syncline.validation.FlowSchemas;
+
+/**
+ * {@code POST /webhooks/<flow-id>}: refuses what cannot become a record before anything is enqueued, and answers
+ * {@code 202} only after the broker has the event. See the webhook-intake template.
+ */
+@ApplicationScoped
+@Named("webhookIntake")
+public class WebhookIntake {
+
+    /** Set when the request may be enqueued; otherwise the problem answer is already in the message. */
+    public static final String ACCEPTED = "syncAccepted";
+    public static final String EVENT_ID = "syncEventId";
+    public static final String RECEIVED_AT = "syncReceivedAt";
+    public static final String INTAKE = "syncIntake";
+
+    private final SyncConfig config;
+    private final FlowSchemas schemas;
+    private final ObjectMapper mapper;
+    private final Outcomes outcomes;
+
+    WebhookIntake(SyncConfig config, FlowSchemas schemas, ObjectMapper mapper, Outcomes outcomes) {
+        this.config = config;
+        this.schemas = schemas;
+        this.mapper = mapper;
+        this.outcomes = outcomes;
+    }
+
+    public void check(Exchange exchange) throws JsonProcessingException {
+        Message message = exchange.getMessage();
+        String flow = exchange.getProperty(SyncProperties.FLOW, String.class);
+        exchange.setProperty(ACCEPTED, false);
+        outcomes.count(flow, Outcomes.RECEIVED, 1);
+
+        String contentType = message.getHeader(Exchange.CONTENT_TYPE, String.class);
+        if (!isJson(contentType)) {
+            reject(exchange, flow, Problem.of("unsupported-media-type", "The body must be JSON", 415,
+                    "Content-Type was " + (contentType == null ? "missing" : "'" + contentType + "'")
+                            + "; send application/json", flow));
+            return;
+        }
+        byte[] bytes = message.getBody(byte[].class);
+        long limit = config.webhook().maxBodySize().asLongValue();
+        if (bytes != null && bytes.length > limit) {
+            reject(exchange, flow, Problem.of("payload-too-large", "The body is over the size limit", 413,
+                    "The body has " + bytes.length + " bytes; the limit is " + limit, flow));
+            return;
+        }
+        String body;
+        try {
+            body = bytes == null ? "" : StandardCharsets.UTF_8.newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .decode(ByteBuffer.wrap(bytes)).toString();
+        } catch (CharacterCodingException e) {
+            reject(exchange, flow, Problem.of("malformed-json", "The body is not valid UTF-8", 400,
+                    "JSON must be UTF-8 encoded", flow));
+            return;
+        }
+        JsonNode record;
+        try {
+            record = mapper.readTree(body);
+        } catch (JsonProcessingException e) {
+            reject(exchange, flow, Problem.of("malformed-json", "The body is not well-formed JSON", 400,
+                    e.getOriginalMessage() + " at line " + e.getLocation().getLineNr() + ", column "
+                            + e.getLocation().getColumnNr(), flow));
+            return;
+        }
+        if (record == null || record.isMissingNode() || !record.isObject()) {
+            reject(exchange, flow, Problem.of("malformed-json", "The body must be a JSON object", 400,
+                    "Expected one JSON object per request", flow));
+            return;
+        }
+        List<FieldError> errors = schemas.forFlow(flow).validate(record);
+        if (!errors.isEmpty()) {
+            reject(exchange, flow, Problem.invalid(flow, errors));
+            return;
+        }
+
+        // Only Syncline's own headers reach the broker (as JMS properties); the body goes as it came.
+        message.removeHeaders("*");
+        message.setHeader(EVENT_ID, UUID.randomUUID().toString());
+        message.setHeader(RECEIVED_AT, Instant.now().toString());
+        message.setHeader(INTAKE, "webhook");
+        message.setBody(body);
+        exchange.setProperty(ACCEPTED, true);
+    }
+
+    /** The broker has the event. */
+    public void accepted(Exchange exchange) throws JsonProcessingException {
+        Message message = exchange.getMessage();
+        String flow = exchange.getProperty(SyncProperties.FLOW, String.class);
+        String eventId = message.getHeader(EVENT_ID, String.class);
+        outcomes.count(flow, Outcomes.ACCEPTED, 1);
+        message.removeHeaders("*");
+        message.setHeader(Exchange.HTTP_RESPONSE_CODE, 202);
+        message.setHeader(Exchange.CONTENT_TYPE, "application/json");
+        message.setBody(mapper.writeValueAsString(Map.of("flow", flow, "eventId", eventId, "status", "accepted")));
+    }
+
+    /** The broker did not take the event: nothing was accepted, the caller should retry. */
+    public void unavailable(Exchange exchange) throws JsonProcessingException {
+        String flow = exchange.getProperty(SyncProperties.FLOW, String.class);
+        Exception cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
+        org.jboss.logging.Logger.getLogger(WebhookIntake.class).errorf("Flow %s: the broker did not take an event: %s",
+                flow, cause == null ? "unknown" : cause.getClass().getSimpleName() + ": " + cause.getMessage());
+        reject(exchange, flow, Problem.of("broker-unavailable", "The event could not be stored", 503,
+                "The broker is unavailable; nothing was accepted. Retry later.", flow));
+        exchange.getMessage().setHeader("Retry-After", "5");
+    }
+
+    private void reject(Exchange exchange, String flow, Problem problem) throws JsonProcessingException {
+        if (problem.status() != 503) {
+            outcomes.count(flow, Outcomes.REJECTED, 1);
+        }
+        Message message = exchange.getMessage();
+        message.removeHeaders("*");
+        message.setHeader(Exchange.HTTP_RESPONSE_CODE, problem.status());
+        message.setHeader(Exchange.CONTENT_TYPE, Problem.MEDIA_TYPE);
+        message.setBody(mapper.writeValueAsString(problem));
+    }
+
+    private static boolean isJson(String contentType) {
+        if (contentType == null) {
+            return false;
+        }
+        String mediaType = contentType.split(";", 2)[0].trim().toLowerCase();
+        return mediaType.equals("application/json") || (mediaType.startsWith("application/") && mediaType.endsWith("+json"));
+    }
+}

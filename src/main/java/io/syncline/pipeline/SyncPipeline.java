@@ -1,0 +1,126 @@
+package io.syncline.pipeline;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Named;
+
+import org.apache.camel.Exchange;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.syncline.config.SyncConfig;
+import io.syncline.deadletter.DeadLetter;
+import io.syncline.validation.FieldError;
+import io.syncline.validation.FlowSchema;
+import io.syncline.validation.FlowSchemas;
+
+/**
+ * The steps every record takes whatever its intake: parse, validate against the flow's schema, map to the
+ * {@link Envelope}, and after the target took it, count it. Called from {@code routes/shared/pipeline.camel.yaml}.
+ */
+@ApplicationScoped
+@Named("syncPipeline")
+public class SyncPipeline {
+
+    private static final TypeReference<Map<String, String>> CSV_CELLS = new TypeReference<>() {
+    };
+
+    private final SyncConfig config;
+    private final FlowSchemas schemas;
+    private final ObjectMapper mapper;
+    private final Outcomes outcomes;
+
+    SyncPipeline(SyncConfig config, FlowSchemas schemas, ObjectMapper mapper, Outcomes outcomes) {
+        this.config = config;
+        this.schemas = schemas;
+        this.mapper = mapper;
+        this.outcomes = outcomes;
+    }
+
+    /**
+     * Body in: the chunk's {@link SourceRecord}s. Body out: the valid ones as {@link Envelope}s. The invalid
+     * ones become dead letters (property {@link SyncProperties#DEAD_LETTERS}) with every field error.
+     */
+    public void validateAndMap(Exchange exchange) {
+        @SuppressWarnings("unchecked")
+        List<SourceRecord> records = exchange.getMessage().getBody(List.class);
+        String flow = exchange.getProperty(SyncProperties.FLOW, String.class);
+        FlowSchema schema = schemas.forFlow(flow);
+        exchange.setProperty(SyncProperties.TARGET_KIND, config.flow(flow).target().kind());
+
+        List<Envelope> valid = new ArrayList<>(records.size());
+        List<DeadLetter> invalid = new ArrayList<>();
+        for (SourceRecord source : records) {
+            JsonNode record = null;
+            List<FieldError> errors;
+            if (source.defect() != null) {
+                errors = List.of(new FieldError("", source.defect()));
+            } else {
+                try {
+                    record = parse(source, schema);
+                    errors = record.isObject()
+                            ? schema.validate(record)
+                            : List.of(new FieldError("", "expected a JSON object, found " + record.getNodeType().name().toLowerCase()));
+                } catch (JsonProcessingException e) {
+                    errors = List.of(new FieldError("", "malformed JSON: " + e.getOriginalMessage()));
+                }
+            }
+            if (errors.isEmpty()) {
+                valid.add(envelope(source, record, schema));
+            } else {
+                invalid.add(DeadLetter.invalid(source, exchange.getFromRouteId(), errors));
+            }
+        }
+        outcomes.count(flow, Outcomes.RECEIVED, records.size());
+        outcomes.count(flow, Outcomes.REJECTED, invalid.size());
+        BatchRun run = exchange.getProperty(SyncProperties.BATCH_RUN, BatchRun.class);
+        if (run != null) {
+            run.valid.addAndGet(valid.size());
+            run.invalid.addAndGet(invalid.size());
+        }
+        exchange.setProperty(SyncProperties.DEAD_LETTERS, invalid);
+        exchange.getMessage().setBody(valid);
+    }
+
+    /** After the target acknowledged the chunk in the body. */
+    public void published(Exchange exchange) {
+        List<?> delivered = exchange.getMessage().getBody(List.class);
+        String flow = exchange.getProperty(SyncProperties.FLOW, String.class);
+        outcomes.count(flow, Outcomes.PUBLISHED, delivered.size());
+        BatchRun run = exchange.getProperty(SyncProperties.BATCH_RUN, BatchRun.class);
+        if (run != null) {
+            run.published.addAndGet(delivered.size());
+        }
+    }
+
+    /** The chunk's records as JSON documents, one per line (the outbox format and the http batch body). */
+    public String toJsonLine(Envelope envelope) {
+        try {
+            return mapper.writeValueAsString(envelope);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("An envelope of flow " + envelope.flow() + " could not be written as JSON", e);
+        }
+    }
+
+    private JsonNode parse(SourceRecord source, FlowSchema schema) throws JsonProcessingException {
+        if (SourceRecord.CSV_ROW.equals(source.format())) {
+            return schema.fromColumns(mapper.readValue(source.payload(), CSV_CELLS));
+        }
+        return mapper.readTree(source.payload());
+    }
+
+    private static Envelope envelope(SourceRecord source, JsonNode record, FlowSchema schema) {
+        return new Envelope(source.flow(), text(record.get(schema.keyField())), source.eventId(),
+                text(record.get(schema.sourceTimestampField())), source.receivedAt().toString(), record, source);
+    }
+
+    private static String text(JsonNode node) {
+        return node == null || node.isNull() ? null : node.asText();
+    }
+}

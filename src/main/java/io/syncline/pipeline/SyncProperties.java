@@ -1,0 +1,28 @@
+package io.syncline.pipeline;
+
+/**
+ * Exchange properties the routes and beans share. Context travels in properties, never in headers:
+ * headers are cleared before every producer, and {@code useOriginalMessage} would restore them.
+ */
+public final class SyncProperties {
+
+    /** The flow id, set by every intake route. */
+    public static final String FLOW = "syncFlow";
+    /** outbox | http, from the flow's configuration. */
+    public static final String TARGET_KIND = "syncTargetKind";
+    /** The {@link BatchRun} of the file or pull this chunk belongs to. */
+    public static final String BATCH_RUN = "syncBatchRun";
+    /** Dead letters waiting to be written by {@code direct:sync-dead-letter}. */
+    public static final String DEAD_LETTERS = "syncDeadLetters";
+    /** validation | target-transient | target-permanent | internal. */
+    public static final String ERROR_CATEGORY = "syncErrorCategory";
+    public static final String ATTEMPTS = "syncAttempts";
+    public static final String FIRST_FAILURE_AT = "syncFirstFailureAt";
+    public static final String LAST_FAILURE_AT = "syncLastFailureAt";
+    /** What a target answered on the last failed call, kept for the dead letter rather than the log. */
+    public static final String TARGET_RESPONSE = "syncTargetResponse";
+    public static final String TARGET_URL = "syncTargetUrl";
+
+    private SyncProperties() {
+    }
+}

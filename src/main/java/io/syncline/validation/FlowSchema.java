@@ -1,0 +1,125 @@
+package io.syncline.validation;
+
+import java.math.BigDecimal;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.networknt.schema.JsonSchema;
+import com.networknt.schema.ValidationMessage;
+
+/**
+ * A flow's JSON Schema, with the two facts the pipeline needs from it: which field is the record's key
+ * (the external id used for upsert, {@code x-key}) and which carries its source timestamp
+ * ({@code x-source-timestamp}).
+ */
+public final class FlowSchema {
+
+    private final String flowId;
+    private final JsonSchema schema;
+    private final String keyField;
+    private final String sourceTimestampField;
+    private final Map<String, String> columnTypes;
+
+    FlowSchema(String flowId, JsonSchema schema, JsonNode schemaNode) {
+        this.flowId = flowId;
+        this.schema = schema;
+        this.keyField = requiredText(schemaNode, "x-key");
+        this.sourceTimestampField = requiredText(schemaNode, "x-source-timestamp");
+        this.columnTypes = columnTypes(schemaNode);
+    }
+
+    public String flowId() {
+        return flowId;
+    }
+
+    public String keyField() {
+        return keyField;
+    }
+
+    public String sourceTimestampField() {
+        return sourceTimestampField;
+    }
+
+    /** Every violation, each with its JSON Pointer, in document order. */
+    public List<FieldError> validate(JsonNode record) {
+        Set<ValidationMessage> messages = schema.validate(record);
+        List<FieldError> errors = new ArrayList<>(messages.size());
+        for (ValidationMessage message : messages) {
+            String pointer = message.getInstanceLocation().toString();
+            if (message.getProperty() != null && "required".equals(message.getType())) {
+                pointer = pointer + "/" + message.getProperty();
+            }
+            errors.add(new FieldError(pointer, message.getError()));
+        }
+        errors.sort(Comparator.comparing(FieldError::pointer));
+        return errors;
+    }
+
+    /**
+     * A CSV row as the JSON record the schema describes: each column typed as its property says, an empty
+     * cell left out (so a required column that is empty is reported as missing). A cell that does not
+     * parse as its type stays text, and validation names it.
+     */
+    public ObjectNode fromColumns(Map<String, String> row) {
+        ObjectNode record = JsonNodeFactory.instance.objectNode();
+        for (Map.Entry<String, String> cell : row.entrySet()) {
+            String value = cell.getValue();
+            if (value == null || value.isEmpty()) {
+                continue;
+            }
+            String type = columnTypes.getOrDefault(cell.getKey(), "string");
+            try {
+                switch (type) {
+                    case "integer" -> record.put(cell.getKey(), new BigDecimal(value.trim()).toBigIntegerExact());
+                    case "number" -> record.put(cell.getKey(), new BigDecimal(value.trim()));
+                    case "boolean" -> {
+                        String v = value.trim();
+                        if (v.equalsIgnoreCase("true") || v.equalsIgnoreCase("false")) {
+                            record.put(cell.getKey(), Boolean.parseBoolean(v));
+                        } else {
+                            record.put(cell.getKey(), value);
+                        }
+                    }
+                    default -> record.put(cell.getKey(), value);
+                }
+            } catch (NumberFormatException | ArithmeticException e) {
+                record.put(cell.getKey(), value);
+            }
+        }
+        return record;
+    }
+
+    private static String requiredText(JsonNode schemaNode, String keyword) {
+        JsonNode value = schemaNode.get(keyword);
+        if (value == null || !value.isTextual() || value.asText().isBlank()) {
+            throw new IllegalStateException("The schema has no \"" + keyword + "\" naming a top-level property");
+        }
+        return value.asText();
+    }
+
+    private static Map<String, String> columnTypes(JsonNode schemaNode) {
+        Map<String, String> types = new HashMap<>();
+        JsonNode properties = schemaNode.path("properties");
+        properties.fieldNames().forEachRemaining(name -> {
+            JsonNode type = properties.get(name).get("type");
+            if (type != null && type.isTextual()) {
+                types.put(name, type.asText());
+            } else if (type != null && type.isArray()) {
+                for (JsonNode t : type) {
+                    if (!"null".equals(t.asText())) {
+                        types.put(name, t.asText());
+                        break;
+                    }
+                }
+            }
+        });
+        return types;
+    }
+}

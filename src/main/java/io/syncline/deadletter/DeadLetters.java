@@ -48,7 +48,10 @@ public class DeadLetters {
         String response = exchange.getProperty(SyncProperties.TARGET_RESPONSE, String.class);
         String route = exchange.getFromRouteId();
 
-        List<?> chunk = exchange.getMessage().getBody(List.class);
+        List<?> chunk = exchange.getProperty(SyncProperties.CHUNK_IN_FLIGHT, List.class);
+        if (chunk == null) {
+            chunk = exchange.getMessage().getBody(List.class);
+        }
         List<DeadLetter> letters = new ArrayList<>(chunk == null ? 0 : chunk.size());
         if (chunk != null) {
             for (Object item : chunk) {

@@ -1,0 +1,147 @@
+package io.syncline.intake;
+
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.containsInAnyOrder;
+import static org.hamcrest.Matchers.startsWith;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Random;
+import java.util.Set;
+
+import org.junit.jupiter.api.Test;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.TestProfile;
+import io.syncline.support.EmbeddedDefaults;
+import io.syncline.support.RiskFiles;
+import io.syncline.support.SyncData;
+
+@QuarkusTest
+@TestProfile(EmbeddedDefaults.class)
+class FileIntakeTest {
+
+    static final String FLOW = "insurance-actuarial-risk";
+    static final Duration WAIT = Duration.ofSeconds(30);
+
+    @Test
+    void aThousandRowsWithThreeInvalidPublishTheRestAndDeadLetterTheThreeWithTheirLines() {
+        String prefix = RiskFiles.newPrefix();
+        String name = "risk-" + prefix + ".csv";
+        SyncData.drop(FLOW, name, RiskFiles.csv(prefix, 1000, Set.of(10, 500, 1001)));
+
+        JsonNode report = await().atMost(WAIT).until(() -> SyncData.report(FLOW, name), r -> r.isPresent()).get();
+        assertEquals("completed", report.path("status").asText());
+        assertEquals(1000, report.path("rowsRead").asLong());
+        assertEquals(997, report.path("valid").asLong());
+        assertEquals(3, report.path("invalid").asLong());
+        assertEquals(997, report.path("published").asLong());
+        assertEquals(3, report.path("deadLettered").asLong());
+        assertTrue(report.path("durationMs").isNumber());
+
+        await().atMost(WAIT).until(() -> SyncData.storedIn("archive", FLOW, name));
+        assertFalse(SyncData.inInbox(FLOW, name));
+        assertEquals(997, SyncData.outboxWithKeyPrefix(FLOW, prefix).size());
+
+        List<JsonNode> letters = SyncData.deadLetters(FLOW).stream()
+                .filter(d -> name.equals(d.path("fileName").asText())).toList();
+        assertThat(letters.stream().map(d -> d.path("line").asInt()).toList(), containsInAnyOrder(10, 500, 1001));
+        for (JsonNode letter : letters) {
+            assertEquals("validation", letter.path("category").asText());
+            assertEquals("file", letter.path("intake").asText());
+            assertEquals("csv-row", letter.path("payloadFormat").asText());
+            assertThat(letter.path("payload").asText(), startsWith("{\"riskRecordId\":\"" + prefix));
+            List<String> pointers = letter.path("fieldErrors").findValuesAsText("pointer");
+            assertThat(pointers, containsInAnyOrder("/effectiveFrom", "/expectedLossRatio", "/lineOfBusiness"));
+        }
+    }
+
+    @Test
+    void jsonLinesWithOneMalformedLineDeliverTheOthers() {
+        String prefix = RiskFiles.newPrefix();
+        String name = "risk-" + prefix + ".jsonl";
+        String jsonl = """
+                {"riskRecordId":"%1$s1","segmentCode":"HOME-NL","lineOfBusiness":"home","region":"NL","effectiveFrom":"2026-12-01","calculatedAt":"2026-11-27T22:00:00Z","expectedLossRatio":0.58,"claimFrequency":0.04,"averageSeverity":5400.00,"exposureUnits":88000,"currency":"EUR","modelVersion":"4.2"}
+                {"riskRecordId":"%1$s2", "segmentCode":
+                {"riskRecordId":"%1$s3","segmentCode":"HOME-BE","lineOfBusiness":"home","region":"BE","effectiveFrom":"2026-12-01","calculatedAt":"2026-11-27T22:00:00Z","expectedLossRatio":0.61,"claimFrequency":0.05,"averageSeverity":5100.00,"exposureUnits":41000,"currency":"EUR","modelVersion":"4.2"}
+                """.formatted(prefix);
+        SyncData.drop(FLOW, name, jsonl.getBytes(StandardCharsets.UTF_8));
+
+        JsonNode report = await().atMost(WAIT).until(() -> SyncData.report(FLOW, name), r -> r.isPresent()).get();
+        assertEquals("completed", report.path("status").asText());
+        assertEquals(3, report.path("rowsRead").asLong());
+        assertEquals(2, report.path("published").asLong());
+        assertEquals(1, report.path("deadLettered").asLong());
+        assertEquals(2, SyncData.outboxWithKeyPrefix(FLOW, prefix).size());
+        JsonNode letter = SyncData.deadLetters(FLOW).stream().filter(d -> name.equals(d.path("fileName").asText())).findFirst().orElseThrow();
+        assertEquals(2, letter.path("line").asInt());
+        assertThat(letter.path("fieldErrors").get(0).path("message").asText(), startsWith("malformed JSON"));
+    }
+
+    @Test
+    void anEmptyFileFailsWithAReport() {
+        assertRejected("empty-" + System.nanoTime() + ".csv", new byte[0], "empty file");
+    }
+
+    @Test
+    void aBinaryFileNamedCsvFailsWithAReport() {
+        byte[] binary = new byte[4096];
+        new Random(7).nextBytes(binary);
+        binary[10] = 0;
+        assertRejected("scan-" + System.nanoTime() + ".csv", binary, "binary content");
+    }
+
+    @Test
+    void aFileInAnotherEncodingFailsWithAReport() {
+        byte[] latin1 = (RiskFiles.HEADER + "\nRSK-X,Zürich,auto,CH,2026-12-01,2026-11-27T22:00:00Z,0.5,0.1,1,1,1,CHF,1.0\n")
+                .getBytes(StandardCharsets.ISO_8859_1);
+        assertRejected("latin1-" + System.nanoTime() + ".csv", latin1, "not UTF-8");
+    }
+
+    @Test
+    void aHeaderWithoutRowsIsAFailureNotASuccess() {
+        assertRejected("header-only-" + System.nanoTime() + ".csv", (RiskFiles.HEADER + "\n").getBytes(StandardCharsets.UTF_8),
+                "no data rows");
+    }
+
+    @Test
+    void aFileOfOnlyInvalidRowsIsAFailureAndItsRowsAreDeadLettered() {
+        String prefix = RiskFiles.newPrefix();
+        String name = "all-bad-" + prefix + ".csv";
+        String csv = RiskFiles.HEADER + "\n" + RiskFiles.invalidRow(prefix + "1") + "\n" + RiskFiles.invalidRow(prefix + "2") + "\n";
+        JsonNode report = assertRejected(name, csv.getBytes(StandardCharsets.UTF_8), "every row was invalid");
+        assertEquals(2, report.path("deadLettered").asLong());
+    }
+
+    @Test
+    void aRowWithTheWrongNumberOfCellsIsDeadLetteredWithItsLine() {
+        String prefix = RiskFiles.newPrefix();
+        String name = "short-row-" + prefix + ".csv";
+        String csv = RiskFiles.HEADER + "\n" + RiskFiles.validRow(prefix + "1", 1) + "\n" + prefix + "2,AUTO-DE-1,auto\n"
+                + RiskFiles.validRow(prefix + "3", 3) + "\n";
+        SyncData.drop(FLOW, name, csv.getBytes(StandardCharsets.UTF_8));
+        JsonNode report = await().atMost(WAIT).until(() -> SyncData.report(FLOW, name), r -> r.isPresent()).get();
+        assertEquals(2, report.path("published").asLong());
+        JsonNode letter = SyncData.deadLetters(FLOW).stream().filter(d -> name.equals(d.path("fileName").asText())).findFirst().orElseThrow();
+        assertEquals(3, letter.path("line").asInt());
+        assertEquals("row has 3 cells, the header has 13", letter.path("fieldErrors").get(0).path("message").asText());
+    }
+
+    private static JsonNode assertRejected(String name, byte[] content, String reason) {
+        SyncData.drop(FLOW, name, content);
+        JsonNode report = await().atMost(WAIT).until(() -> SyncData.report(FLOW, name), r -> r.isPresent()).get();
+        assertEquals("failed", report.path("status").asText());
+        assertThat(report.path("reason").asText(), startsWith(reason));
+        await().atMost(WAIT).until(() -> SyncData.storedIn("failed", FLOW, name));
+        assertFalse(SyncData.storedIn("archive", FLOW, name));
+        assertFalse(SyncData.inInbox(FLOW, name));
+        return report;
+    }
+}

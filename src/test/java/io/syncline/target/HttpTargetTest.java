@@ -1,0 +1,183 @@
+package io.syncline.target;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
+import static com.github.tomakehurst.wiremock.client.WireMock.matchingJsonPath;
+import static com.github.tomakehurst.wiremock.client.WireMock.post;
+import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
+import static com.github.tomakehurst.wiremock.stubbing.Scenario.STARTED;
+import static io.restassured.RestAssured.given;
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.contains;
+import static org.hamcrest.Matchers.greaterThanOrEqualTo;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.github.tomakehurst.wiremock.WireMockServer;
+import com.github.tomakehurst.wiremock.verification.LoggedRequest;
+
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.TestProfile;
+import io.syncline.support.Claims;
+import io.syncline.support.HttpTargets;
+import io.syncline.support.RiskFiles;
+import io.syncline.support.SyncData;
+import io.syncline.support.WireMockResource;
+
+@QuarkusTest
+@TestProfile(HttpTargets.class)
+class HttpTargetTest {
+
+    static final String CLAIMS = "insurance-claims";
+    static final String CLAIMS_PATH = "/crm/claims";
+    static final Duration WAIT = Duration.ofSeconds(30);
+    static final ObjectMapper JSON = new ObjectMapper();
+
+    WireMockServer crm;
+
+    @BeforeEach
+    void crmAcceptsByDefault() {
+        crm = WireMockResource.server();
+        crm.stubFor(post(urlEqualTo(CLAIMS_PATH)).atPriority(10).willReturn(aResponse().withStatus(200)));
+        crm.stubFor(post(urlEqualTo("/crm/risk")).atPriority(10).willReturn(aResponse().withStatus(200)));
+    }
+
+    @Test
+    void aClaimReachesTheTargetAsAnEnvelopeWithAnIdempotencyKey() throws Exception {
+        String claim = Claims.newClaimNumber();
+        String eventId = accept(claim);
+
+        List<LoggedRequest> requests = await().atMost(WAIT).until(() -> requestsFor(claim), r -> r.size() == 1);
+        LoggedRequest request = requests.get(0);
+        assertEquals(eventId, request.getHeader("Idempotency-Key"));
+        assertTrue(request.getHeader("Content-Type").startsWith("application/json"));
+        JsonNode envelope = JSON.readTree(request.getBodyAsString());
+        assertEquals(CLAIMS, envelope.path("flow").asText());
+        assertEquals(claim, envelope.path("key").asText());
+        assertEquals(eventId, envelope.path("eventId").asText());
+        assertEquals("2026-11-27T09:14:00Z", envelope.path("sourceTimestamp").asText());
+        assertTrue(envelope.hasNonNull("receivedAt"));
+        assertEquals("AUT-4410023", envelope.path("record").path("policyNumber").asText());
+    }
+
+    @Test
+    void aTargetAnswering503TwiceThen200GetsTheRecordOnce() {
+        String claim = Claims.newClaimNumber();
+        String scenario = "flaky-" + claim;
+        crm.stubFor(post(urlEqualTo(CLAIMS_PATH)).withRequestBody(matchingJsonPath("$.key", equalTo(claim)))
+                .inScenario(scenario).whenScenarioStateIs(STARTED).willSetStateTo("second")
+                .willReturn(aResponse().withStatus(503)));
+        crm.stubFor(post(urlEqualTo(CLAIMS_PATH)).withRequestBody(matchingJsonPath("$.key", equalTo(claim)))
+                .inScenario(scenario).whenScenarioStateIs("second").willSetStateTo("third")
+                .willReturn(aResponse().withStatus(503)));
+        crm.stubFor(post(urlEqualTo(CLAIMS_PATH)).withRequestBody(matchingJsonPath("$.key", equalTo(claim)))
+                .inScenario(scenario).whenScenarioStateIs("third").willSetStateTo("delivered")
+                .willReturn(aResponse().withStatus(200)));
+        accept(claim);
+
+        await().atMost(WAIT).until(() -> "delivered".equals(crm.getAllScenarios().getScenarios().stream()
+                .filter(s -> s.getName().equals(scenario)).findFirst().orElseThrow().getState()));
+        // the same record each time, and never again once it was taken
+        List<LoggedRequest> calls = requestsFor(claim);
+        assertEquals(3, calls.size());
+        assertEquals(1, calls.stream().map(r -> r.getHeader("Idempotency-Key")).distinct().count());
+        assertTrue(SyncData.deadLetters(CLAIMS).stream().noneMatch(d -> claim.equals(d.path("key").asText())));
+    }
+
+    @Test
+    void aTargetAnswering400GetsOneCallAndTheRecordIsDeadLettered() {
+        String claim = Claims.newClaimNumber();
+        crm.stubFor(post(urlEqualTo(CLAIMS_PATH)).withRequestBody(matchingJsonPath("$.key", equalTo(claim)))
+                .willReturn(aResponse().withStatus(400).withBody("{\"error\":\"REQUIRED_FIELD_MISSING\"}")));
+        String eventId = accept(claim);
+
+        JsonNode letter = await().atMost(WAIT).until(() -> deadLetterFor(claim), l -> l != null);
+        assertEquals("target-permanent", letter.path("category").asText());
+        assertEquals(1, letter.path("attempts").asInt());
+        assertEquals(eventId, letter.path("eventId").asText());
+        assertEquals("webhook", letter.path("intake").asText());
+        assertEquals("insurance-claims-worker", letter.path("route").asText());
+        assertEquals(PermanentTargetException.class.getName(), letter.path("exceptionClass").asText());
+        assertEquals("HTTP 400: {\"error\":\"REQUIRED_FIELD_MISSING\"}", letter.path("targetResponse").asText());
+        assertTrue(letter.path("payload").asText().contains(claim), "the original payload is kept");
+        assertEquals(1, requestsFor(claim).size());
+    }
+
+    @Test
+    void aTargetThatStaysDownExhaustsTheRetriesIntoTheDeadLetters() {
+        String claim = Claims.newClaimNumber();
+        crm.stubFor(post(urlEqualTo(CLAIMS_PATH)).withRequestBody(matchingJsonPath("$.key", equalTo(claim)))
+                .willReturn(aResponse().withStatus(502)));
+        accept(claim);
+
+        JsonNode letter = await().atMost(WAIT).until(() -> deadLetterFor(claim), l -> l != null);
+        assertEquals("target-transient", letter.path("category").asText());
+        // sync.retry.max-redeliveries=3 in this profile: the first try and three retries
+        assertEquals(4, letter.path("attempts").asInt());
+        assertEquals(4, requestsFor(claim).size());
+        assertTrue(letter.path("firstFailureAt").asText().compareTo(letter.path("lastFailureAt").asText()) < 0);
+    }
+
+    @Test
+    void retryAfterFromTheTargetSetsTheNextDelay() {
+        String claim = Claims.newClaimNumber();
+        String scenario = "throttled-" + claim;
+        crm.stubFor(post(urlEqualTo(CLAIMS_PATH)).withRequestBody(matchingJsonPath("$.key", equalTo(claim)))
+                .inScenario(scenario).whenScenarioStateIs(STARTED).willSetStateTo("waited")
+                .willReturn(aResponse().withStatus(429).withHeader("Retry-After", "2")));
+        crm.stubFor(post(urlEqualTo(CLAIMS_PATH)).withRequestBody(matchingJsonPath("$.key", equalTo(claim)))
+                .inScenario(scenario).whenScenarioStateIs("waited")
+                .willReturn(aResponse().withStatus(200)));
+        accept(claim);
+
+        List<LoggedRequest> calls = await().atMost(WAIT).until(() -> requestsFor(claim), r -> r.size() == 2);
+        long gapMillis = calls.get(1).getLoggedDate().getTime() - calls.get(0).getLoggedDate().getTime();
+        // without Retry-After the first retry would come after 100 ms (sync.retry.initial-delay-ms in tests)
+        assertThat(gapMillis, greaterThanOrEqualTo(1900L));
+    }
+
+    @Test
+    void aFileIsPublishedInArrayChunksOfTheConfiguredSize() throws Exception {
+        String prefix = RiskFiles.newPrefix();
+        String name = "risk-" + prefix + ".csv";
+        SyncData.drop("insurance-actuarial-risk", name, RiskFiles.csv(prefix, 120, Set.of()));
+
+        JsonNode report = await().atMost(WAIT).until(() -> SyncData.report("insurance-actuarial-risk", name), r -> r.isPresent()).get();
+        assertEquals(120, report.path("published").asLong());
+        List<LoggedRequest> chunks = crm.findAll(postRequestedFor(urlEqualTo("/crm/risk"))).stream()
+                .filter(r -> r.getBodyAsString().contains(prefix)).toList();
+        List<Integer> sizes = chunks.stream().map(r -> {
+            try {
+                return JSON.readTree(r.getBodyAsString()).size();
+            } catch (Exception e) {
+                throw new AssertionError(e);
+            }
+        }).sorted((a, b) -> b - a).toList();
+        assertThat(sizes, contains(50, 50, 20));
+        assertEquals(3, chunks.stream().map(r -> r.getHeader("Idempotency-Key")).distinct().count());
+    }
+
+    private String accept(String claim) {
+        return given().contentType("application/json").body(Claims.valid(claim))
+                .post("/webhooks/" + CLAIMS).then().statusCode(202).extract().path("eventId");
+    }
+
+    private List<LoggedRequest> requestsFor(String claim) {
+        return crm.findAll(postRequestedFor(urlEqualTo(CLAIMS_PATH)).withRequestBody(matchingJsonPath("$.key", equalTo(claim))));
+    }
+
+    private static JsonNode deadLetterFor(String claim) {
+        return SyncData.deadLetters(CLAIMS).stream().filter(d -> claim.equals(d.path("key").asText())).findFirst().orElse(null);
+    }
+}

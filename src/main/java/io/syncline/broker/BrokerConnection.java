@@ -39,6 +39,11 @@ public class BrokerConnection {
         this.password = password;
     }
 
+    /** False while the embedded broker is stopped; always true for an external broker (the connection tells). */
+    public boolean embeddedBrokerRunning() {
+        return !isEmbedded() || embeddedBroker.isActive();
+    }
+
     public boolean isEmbedded() {
         return config.broker().embedded();
     }
@@ -50,9 +55,6 @@ public class BrokerConnection {
 
     /** A plain, uncached factory: for health checks and anything that must see the broker as it is now. */
     public ActiveMQConnectionFactory newDirectFactory() {
-        if (isEmbedded()) {
-            embeddedBroker.start();
-        }
         ActiveMQConnectionFactory factory = new ActiveMQConnectionFactory(url());
         username.ifPresent(factory::setUser);
         password.ifPresent(factory::setPassword);
@@ -65,6 +67,9 @@ public class BrokerConnection {
     @Singleton
     @Named("connectionFactory")
     ConnectionFactory connectionFactory() {
+        if (isEmbedded()) {
+            embeddedBroker.start();
+        }
         CachingConnectionFactory caching = new CachingConnectionFactory(newDirectFactory());
         caching.setSessionCacheSize(20);
         // Listener containers manage their own consumers; caching them would hold messages on idle sessions.

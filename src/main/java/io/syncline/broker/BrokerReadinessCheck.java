@@ -25,6 +25,9 @@ public class BrokerReadinessCheck implements HealthCheck {
         HealthCheckResponseBuilder response = HealthCheckResponse.named("broker")
                 .withData("embedded", broker.isEmbedded())
                 .withData("url", broker.url());
+        if (!broker.embeddedBrokerRunning()) {
+            return response.down().withData("error", "the embedded broker is not running").build();
+        }
         try (ActiveMQConnectionFactory factory = broker.newDirectFactory()) {
             factory.setCallTimeout(2000);
             factory.setReconnectAttempts(0);

@@ -35,7 +35,7 @@ public class EmbeddedBroker {
         this.config = config;
     }
 
-    synchronized void start() {
+    public synchronized void start() {
         if (server != null) {
             return;
         }
@@ -55,7 +55,7 @@ public class EmbeddedBroker {
     }
 
     @PreDestroy
-    synchronized void stop() {
+    public synchronized void stop() {
         if (server == null) {
             return;
         }

@@ -36,7 +36,8 @@ public record DeadLetter(String id, String flow, String intake, String route, St
                 source.format(), source.payload());
     }
 
-    public static DeadLetter invalid(SourceRecord source, String route, List<FieldError> fieldErrors) {
-        return of(source, null, route, VALIDATION, null, fieldErrors, 0, null, null, null);
+    /** @param key the record's key when it could be read, so a refused record can still be found by it */
+    public static DeadLetter invalid(SourceRecord source, String key, String route, List<FieldError> fieldErrors) {
+        return of(source, key, route, VALIDATION, null, fieldErrors, 0, null, null, null);
     }
 }

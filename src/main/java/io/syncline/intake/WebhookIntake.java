@@ -5,6 +5,7 @@ import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -120,7 +121,11 @@ public class WebhookIntake {
         message.removeHeaders("*");
         message.setHeader(Exchange.HTTP_RESPONSE_CODE, 202);
         message.setHeader(Exchange.CONTENT_TYPE, "application/json");
-        message.setBody(mapper.writeValueAsString(Map.of("flow", flow, "eventId", eventId, "status", "accepted")));
+        Map<String, String> answer = new LinkedHashMap<>();
+        answer.put("flow", flow);
+        answer.put("eventId", eventId);
+        answer.put("status", "accepted");
+        message.setBody(mapper.writeValueAsString(answer));
     }
 
     /** The broker did not take the event: nothing was accepted, the caller should retry. */

@@ -74,7 +74,8 @@ public class SyncPipeline {
             if (errors.isEmpty()) {
                 valid.add(envelope(source, record, schema));
             } else {
-                invalid.add(DeadLetter.invalid(source, exchange.getFromRouteId(), errors));
+                String key = record != null && record.isObject() ? text(record.get(schema.keyField())) : null;
+                invalid.add(DeadLetter.invalid(source, key, exchange.getFromRouteId(), errors));
             }
         }
         outcomes.count(flow, Outcomes.RECEIVED, records.size());

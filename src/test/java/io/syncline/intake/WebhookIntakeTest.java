@@ -116,7 +116,14 @@ class WebhookIntakeTest {
     void anUnknownFlowIsNotFound() {
         given().contentType("application/json").body(Claims.valid(Claims.newClaimNumber()))
                 .post("/webhooks/insurance-unicorns")
-                .then().statusCode(404);
+                .then().statusCode(404)
+                .contentType("application/problem+json")
+                .body("type", equalTo("urn:syncline:problem:unknown-flow"));
+    }
+
+    @Test
+    void aWebhookTakesOnlyPost() {
+        given().get("/webhooks/" + FLOW).then().statusCode(405).header("Allow", "POST");
     }
 
     @Test

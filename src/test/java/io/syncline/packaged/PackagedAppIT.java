@@ -95,6 +95,55 @@ class PackagedAppIT {
         }
     }
 
+    @Test
+    void twoInstancesShareTheWorkThroughOneBroker() throws Exception {
+        // Instance A runs the broker and opens a core acceptor; instance B is configured for an external broker.
+        int brokerPort;
+        try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+            brokerPort = socket.getLocalPort();
+        }
+        Path dataA = WORK.resolve("shared-a");
+        Path dataB = WORK.resolve("shared-b");
+        DataDirResource.deleteRecursively(dataA);
+        DataDirResource.deleteRecursively(dataB);
+        try (PackagedApp a = PackagedApp.start(dataA,
+                Map.of("sync.broker.acceptor", "tcp://127.0.0.1:" + brokerPort + "?protocols=CORE"), WORK.resolve("shared-a.log"));
+                PackagedApp b = PackagedApp.start(dataB,
+                        Map.of("sync.broker.embedded", "false", "quarkus.artemis.url", "tcp://127.0.0.1:" + brokerPort),
+                        WORK.resolve("shared-b.log"))) {
+            JsonNode ready = JSON.readTree(b.get("/q/health/ready").body());
+            assertEquals("tcp://127.0.0.1:" + brokerPort, ready.path("checks").findValue("url").asText());
+
+            List<String> claims = new ArrayList<>();
+            for (int i = 0; i < 20; i++) {
+                String claim = Claims.newClaimNumber();
+                claims.add(claim);
+                assertEquals(202, b.postJson("/webhooks/insurance-claims", Claims.valid(claim)).statusCode());
+            }
+            await().atMost(Duration.ofSeconds(30)).until(() -> outboxKeys(dataA, dataB).containsAll(claims));
+            assertEquals(claims.size(), outboxKeys(dataA, dataB).stream().filter(claims::contains).count(),
+                    "each claim delivered once, by one instance or the other");
+        }
+    }
+
+    private static List<String> outboxKeys(Path... dataDirs) throws java.io.IOException {
+        List<String> keys = new ArrayList<>();
+        for (Path dataDir : dataDirs) {
+            Path outbox = dataDir.resolve("outbox").resolve("insurance-claims");
+            if (!java.nio.file.Files.isDirectory(outbox)) {
+                continue;
+            }
+            try (var files = java.nio.file.Files.list(outbox)) {
+                for (Path file : files.toList()) {
+                    for (String line : java.nio.file.Files.readAllLines(file)) {
+                        keys.add(JSON.readTree(line).path("key").asText());
+                    }
+                }
+            }
+        }
+        return keys;
+    }
+
     /** Event ids the CRM answered 200 to. */
     private static Set<String> delivered(WireMockServer crm) {
         return crm.getAllServeEvents().stream()

@@ -25,6 +25,7 @@ import org.junit.jupiter.api.Test;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.github.tomakehurst.wiremock.WireMockServer;
+import com.github.tomakehurst.wiremock.http.Fault;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 
 import io.quarkus.test.junit.QuarkusTest;
@@ -127,6 +128,19 @@ class HttpTargetTest {
         assertEquals(4, letter.path("attempts").asInt());
         assertEquals(4, requestsFor(claim).size());
         assertTrue(letter.path("firstFailureAt").asText().compareTo(letter.path("lastFailureAt").asText()) < 0);
+    }
+
+    @Test
+    void aConnectionDroppedByTheTargetIsRetriedLikeAnyTransientFailure() {
+        String claim = Claims.newClaimNumber();
+        crm.stubFor(post(urlEqualTo(CLAIMS_PATH)).withRequestBody(matchingJsonPath("$.key", equalTo(claim)))
+                .willReturn(aResponse().withFault(Fault.CONNECTION_RESET_BY_PEER)));
+        accept(claim);
+
+        JsonNode letter = await().atMost(WAIT).until(() -> deadLetterFor(claim), l -> l != null);
+        assertEquals("target-transient", letter.path("category").asText());
+        assertEquals(4, letter.path("attempts").asInt());
+        assertTrue(letter.path("payload").asText().contains(claim), "the original payload, not the last request");
     }
 
     @Test

@@ -1,0 +1,66 @@
+package io.syncline.intake;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.time.Duration;
+
+import jakarta.inject.Inject;
+import jakarta.jms.ConnectionFactory;
+import jakarta.jms.JMSContext;
+import jakarta.jms.TextMessage;
+
+import org.junit.jupiter.api.Test;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.TestProfile;
+import io.syncline.support.Claims;
+import io.syncline.support.EmbeddedDefaults;
+import io.syncline.support.SyncData;
+
+/** A source system that speaks JMS puts records straight on the flow's queue. */
+@QuarkusTest
+@TestProfile(EmbeddedDefaults.class)
+class JmsIntakeTest {
+
+    static final String FLOW = "insurance-claims";
+
+    @Inject
+    ConnectionFactory connectionFactory;
+
+    @Test
+    void aRecordSentToTheFlowQueueIsDelivered() {
+        String claim = Claims.newClaimNumber();
+        String messageId = send(Claims.valid(claim));
+
+        JsonNode envelope = await().atMost(Duration.ofSeconds(20))
+                .until(() -> SyncData.outboxWithKeyPrefix(FLOW, claim), l -> l.size() == 1).get(0);
+        assertEquals(messageId, envelope.path("eventId").asText());
+    }
+
+    @Test
+    void aMessageThatIsNotARecordIsDeadLetteredAndTheNextOneStillGoesThrough() {
+        String messageId = send("<claim>not json</claim>");
+        String claim = Claims.newClaimNumber();
+        send(Claims.valid(claim));
+
+        await().atMost(Duration.ofSeconds(20)).until(() -> SyncData.outboxWithKeyPrefix(FLOW, claim).size() == 1);
+        JsonNode letter = SyncData.deadLetters(FLOW).stream().filter(d -> messageId.equals(d.path("eventId").asText()))
+                .findFirst().orElseThrow();
+        assertEquals("validation", letter.path("category").asText());
+        assertEquals("jms", letter.path("intake").asText());
+        assertEquals("<claim>not json</claim>", letter.path("payload").asText());
+    }
+
+    private String send(String body) {
+        try (JMSContext context = connectionFactory.createContext()) {
+            TextMessage message = context.createTextMessage(body);
+            context.createProducer().send(context.createQueue("sync." + FLOW + ".in"), message);
+            return message.getJMSMessageID();
+        } catch (jakarta.jms.JMSException e) {
+            throw new AssertionError(e);
+        }
+    }
+}

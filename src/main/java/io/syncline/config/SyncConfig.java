@@ -94,9 +94,12 @@ public interface SyncConfig {
         @WithDefault("true")
         boolean enabled();
 
-        /** realtime | batch. */
+        /** Which intakes run: those of the mode, plus those every mode runs (a hybrid flow's both). */
         @WithDefault("realtime")
-        String mode();
+        Mode mode();
+
+        /** The business data flow, as the seed names it, e.g. "New claim submissions". */
+        Optional<String> dataFlow();
 
         @WithDefault("false")
         boolean agentFacing();
@@ -111,10 +114,22 @@ public interface SyncConfig {
         Pull pull();
     }
 
+    /** Lower-case in configuration: {@code sync.flows.<id>.mode=realtime|batch}. */
+    enum Mode {
+        realtime,
+        batch
+    }
+
+    enum TargetKind {
+        /** JSON Lines files under ${sync.data-dir}/outbox/. */
+        outbox,
+        /** POST to target.url. */
+        http
+    }
+
     interface Target {
-        /** outbox | http. */
         @WithDefault("outbox")
-        String kind();
+        TargetKind kind();
 
         Optional<String> url();
 

@@ -41,6 +41,7 @@ public class PullIntake {
     private final SyncConfig config;
     private final CursorStore cursors;
     private final ObjectMapper mapper;
+    private final java.util.Set<String> unconfigured = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     PullIntake(SyncConfig config, CursorStore cursors, ObjectMapper mapper) {
         this.config = config;
@@ -51,8 +52,16 @@ public class PullIntake {
     public void begin(Exchange exchange) {
         String flow = exchange.getProperty(SyncProperties.FLOW, String.class);
         SyncConfig.Pull pull = config.flow(flow).pull();
-        String url = pull.url().orElseThrow(() -> new IllegalStateException(
-                "Flow " + flow + " pulls but has no sync.flows." + flow + ".pull.url"));
+        if (pull.url().isEmpty()) {
+            // Nothing to pull from yet: say so once, and let the flow's freshness tell that it is not fed.
+            if (unconfigured.add(flow)) {
+                LOG.warnf("Flow %s: no sync.flows.%s.pull.url, its pull does not run", flow, flow);
+            }
+            exchange.setProperty(MORE, false);
+            exchange.setRouteStop(true);
+            return;
+        }
+        String url = pull.url().get();
         exchange.setProperty(URL, url);
         exchange.setProperty(SyncProperties.BATCH_RUN, new BatchRun(flow, "pull", url));
         cursors.load(flow).ifPresent(cursor -> exchange.setProperty(CURSOR, cursor));

@@ -52,7 +52,7 @@ public class SyncPipeline {
         List<SourceRecord> records = exchange.getMessage().getBody(List.class);
         String flow = exchange.getProperty(SyncProperties.FLOW, String.class);
         FlowSchema schema = schemas.forFlow(flow);
-        exchange.setProperty(SyncProperties.TARGET_KIND, config.flow(flow).target().kind());
+        exchange.setProperty(SyncProperties.TARGET_KIND, config.flow(flow).target().kind().name());
 
         List<Envelope> valid = new ArrayList<>(records.size());
         List<DeadLetter> invalid = new ArrayList<>();

@@ -3,6 +3,8 @@ package io.syncline.support;
 import java.util.List;
 import java.util.Map;
 
+import org.eclipse.microprofile.config.ConfigProvider;
+
 import io.quarkus.test.junit.QuarkusTestProfile;
 
 /** Adds the test flow testing-pull-items: a pull every second from a source API played by WireMock. */
@@ -13,7 +15,8 @@ public class PullSource implements QuarkusTestProfile {
     @Override
     public Map<String, String> getConfigOverrides() {
         return Map.of(
-                "camel.main.routes-include-pattern", "classpath:routes/shared/*.camel.yaml,classpath:test-routes/*.camel.yaml",
+                "camel.main.routes-include-pattern", ConfigProvider.getConfig().getValue("camel.main.routes-include-pattern", String.class)
+                        + ",classpath:test-routes/*.camel.yaml",
                 "sync.flows." + FLOW + ".mode", "batch",
                 "sync.flows." + FLOW + ".schedule", "0/1 * * * * ?",
                 "sync.flows." + FLOW + ".pull.page-size", "2");

@@ -1,0 +1,79 @@
+package io.syncline.api;
+
+import java.util.List;
+import java.util.Map;
+
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.NotFoundException;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+
+import io.syncline.flows.FlowCatalog;
+import io.syncline.flows.FlowView;
+
+/**
+ * The flow catalog: {@code GET /api/flows}, {@code GET /api/flows/{id}}, {@code POST /api/flows/{id}/run},
+ * {@code POST /api/flows/{id}/pause}, {@code POST /api/flows/{id}/resume}.
+ */
+@Path("/api/flows")
+@Produces(MediaType.APPLICATION_JSON)
+public class FlowResource {
+
+    private final FlowCatalog catalog;
+
+    FlowResource(FlowCatalog catalog) {
+        this.catalog = catalog;
+    }
+
+    @GET
+    public List<FlowView> list() {
+        return catalog.list();
+    }
+
+    @GET
+    @Path("/{id}")
+    public FlowView get(@PathParam("id") String id) {
+        return catalog.find(id).orElseThrow(() -> new NotFoundException("No flow " + id));
+    }
+
+    /** A batch flow's file window and pull, now. 409 when the flow has neither in its current mode. */
+    @POST
+    @Path("/{id}/run")
+    public Response run(@PathParam("id") String id) throws Exception {
+        requireFlow(id);
+        List<String> fired = catalog.runNow(id);
+        if (fired.isEmpty()) {
+            return Response.status(Response.Status.CONFLICT).type("application/problem+json")
+                    .entity(Map.of("type", "urn:syncline:problem:not-runnable", "title", "Nothing to run now",
+                            "status", 409, "detail", "Flow " + id + " has no file or pull intake in its current mode"))
+                    .build();
+        }
+        return Response.accepted(Map.of("flow", id, "triggered", fired)).build();
+    }
+
+    @POST
+    @Path("/{id}/pause")
+    public FlowView pause(@PathParam("id") String id) throws Exception {
+        requireFlow(id);
+        catalog.pause(id);
+        return get(id);
+    }
+
+    @POST
+    @Path("/{id}/resume")
+    public FlowView resume(@PathParam("id") String id) throws Exception {
+        requireFlow(id);
+        catalog.resume(id);
+        return get(id);
+    }
+
+    private void requireFlow(String id) {
+        if (catalog.find(id).isEmpty()) {
+            throw new NotFoundException("No flow " + id);
+        }
+    }
+}

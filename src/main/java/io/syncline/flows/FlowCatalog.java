@@ -1,0 +1,174 @@
+package io.syncline.flows;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import org.apache.camel.CamelContext;
+import org.apache.camel.Route;
+import org.apache.camel.ServiceStatus;
+import org.apache.camel.component.quartz.QuartzComponent;
+import org.quartz.Scheduler;
+import org.quartz.SchedulerException;
+import org.quartz.Trigger;
+import org.quartz.TriggerKey;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.syncline.config.SyncConfig;
+import io.syncline.pipeline.Outcomes;
+
+/**
+ * The flows as configured and as running: each {@code sync.flows.<id>} block, joined with the Camel routes named
+ * {@code <id>-webhook|-worker|-jms|-file|-pull} and the Quartz triggers behind file windows and pulls. Also runs, pauses and resumes a flow.
+ */
+@ApplicationScoped
+public class FlowCatalog {
+
+    /** Quartz trigger groups of the file-intake and pull-intake templates. */
+    static final String FILE_TRIGGERS = "syncline-file";
+    static final String PULL_TRIGGERS = "syncline-pull";
+    static final List<String> OUTCOMES = List.of(Outcomes.RECEIVED, Outcomes.ACCEPTED, Outcomes.REJECTED,
+            Outcomes.PUBLISHED, Outcomes.DEAD_LETTERED);
+
+    private static final Pattern INTAKE_ROUTE = Pattern.compile("(.+)-(webhook|worker|jms|file|pull)");
+
+    private final CamelContext camel;
+    private final SyncConfig config;
+    private final MeterRegistry registry;
+
+    FlowCatalog(CamelContext camel, SyncConfig config, MeterRegistry registry) {
+        this.camel = camel;
+        this.config = config;
+        this.registry = registry;
+    }
+
+    public List<FlowView> list() {
+        return config.flows().keySet().stream().sorted().map(this::view).toList();
+    }
+
+    public Optional<FlowView> find(String id) {
+        return config.flows().containsKey(id) ? Optional.of(view(id)) : Optional.empty();
+    }
+
+    /** The routes of a flow, by id: only those its mode created. */
+    public List<Route> routes(String flowId) {
+        return camel.getRoutes().stream().filter(r -> flowId.equals(flowOf(r.getRouteId())))
+                .sorted(Comparator.comparing(Route::getRouteId)).toList();
+    }
+
+    /**
+     * The flow of a route named {@code <flow-id>-<kind>}: webhook, worker (the consumer delivering what a webhook
+     * accepted), jms (a JMS intake), file, pull. Null for the shared routes.
+     */
+    public static String flowOf(String routeId) {
+        Matcher m = INTAKE_ROUTE.matcher(routeId);
+        return m.matches() ? m.group(1) : null;
+    }
+
+    /** Fires the flow's file window and pull now; empty when the flow has neither in its current mode. */
+    public List<String> runNow(String flowId) throws SchedulerException {
+        List<String> fired = new ArrayList<>();
+        for (Route route : routes(flowId)) {
+            Optional<Trigger> trigger = trigger(flowId, intakeOf(route));
+            if (trigger.isPresent()) {
+                scheduler().triggerJob(trigger.get().getJobKey());
+                fired.add(route.getRouteId());
+            }
+        }
+        return fired;
+    }
+
+    public void pause(String flowId) throws Exception {
+        for (Route route : routes(flowId)) {
+            camel.getRouteController().suspendRoute(route.getRouteId());
+        }
+    }
+
+    public void resume(String flowId) throws Exception {
+        for (Route route : routes(flowId)) {
+            camel.getRouteController().resumeRoute(route.getRouteId());
+        }
+    }
+
+    private FlowView view(String id) {
+        SyncConfig.Flow flow = config.flow(id);
+        List<Route> routes = routes(id);
+        List<FlowView.RouteView> routeViews = new ArrayList<>();
+        List<String> intakes = new ArrayList<>();
+        String nextFire = null;
+        for (Route route : routes) {
+            String intake = intakeOf(route);
+            routeViews.add(new FlowView.RouteView(route.getRouteId(), intake, status(route).name()));
+            // a worker delivers what the webhook accepted; it is not an intake of its own
+            if (!"worker".equals(intake)) {
+                intakes.add(intake);
+            }
+            Optional<Trigger> trigger = trigger(id, intake);
+            if (trigger.isPresent() && trigger.get().getNextFireTime() != null) {
+                String next = trigger.get().getNextFireTime().toInstant().toString();
+                nextFire = nextFire == null || next.compareTo(nextFire) < 0 ? next : nextFire;
+            }
+        }
+        return new FlowView(id, id.substring(0, id.indexOf('-')), flow.dataFlow().orElse(null), flow.mode().name(),
+                state(flow, routes), intakes, flow.agentFacing(),
+                new FlowView.Target(flow.target().kind().name(), flow.target().url().orElse(null)),
+                flow.schedule().orElse(null), nextFire,
+                new FlowView.Freshness(flow.freshness().maxLag().map(Duration::toString).orElse(null),
+                        flow.freshness().maxSilence().map(Duration::toString).orElse(null)),
+                counters(id), routeViews);
+    }
+
+    private Map<String, Long> counters(String flowId) {
+        Map<String, Long> counters = new LinkedHashMap<>();
+        OUTCOMES.forEach(o -> counters.put(o, 0L));
+        for (Counter counter : registry.find("syncline.records").tag("flow", flowId).counters()) {
+            counters.put(counter.getId().getTag("outcome"), (long) counter.count());
+        }
+        return counters;
+    }
+
+    private String state(SyncConfig.Flow flow, List<Route> routes) {
+        if (!flow.enabled()) {
+            return "disabled";
+        }
+        if (!routes.isEmpty() && routes.stream().allMatch(r -> status(r) == ServiceStatus.Suspended)) {
+            return "paused";
+        }
+        return "running";
+    }
+
+    private ServiceStatus status(Route route) {
+        return camel.getRouteController().getRouteStatus(route.getRouteId());
+    }
+
+    /** webhook | worker | jms | file | pull, from the route id {@code <flow-id>-<kind>}. */
+    static String intakeOf(Route route) {
+        String id = route.getRouteId();
+        return id.substring(id.lastIndexOf('-') + 1);
+    }
+
+    private Optional<Trigger> trigger(String flowId, String intake) {
+        String group = "file".equals(intake) ? FILE_TRIGGERS : "pull".equals(intake) ? PULL_TRIGGERS : null;
+        if (group == null) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.ofNullable(scheduler().getTrigger(TriggerKey.triggerKey(flowId, group)));
+        } catch (SchedulerException e) {
+            return Optional.empty();
+        }
+    }
+
+    private Scheduler scheduler() {
+        return camel.getComponent("quartz", QuartzComponent.class).getScheduler();
+    }
+}

@@ -1,0 +1,65 @@
+package io.syncline.flows;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+
+import org.apache.camel.CamelContext;
+import org.apache.camel.Route;
+import org.jboss.logging.Logger;
+
+import io.quarkus.runtime.StartupEvent;
+import io.syncline.config.SyncConfig;
+import io.syncline.validation.FlowSchemas;
+
+/**
+ * Refuses to start a Syncline whose flows do not add up, naming the flow and the key: every configured flow has a
+ * schema that names its key and source timestamp, a route file that defines it, and what its target needs; every
+ * flow a route file defines is configured. (An unknown mode or target kind is refused by the configuration itself.)
+ */
+@ApplicationScoped
+public class FlowStartupCheck {
+
+    private static final Logger LOG = Logger.getLogger(FlowStartupCheck.class);
+
+    void check(@Observes StartupEvent event, SyncConfig config, FlowSchemas schemas, CamelContext camel) {
+        List<String> problems = new ArrayList<>();
+        Set<String> routedFlows = new TreeSet<>();
+        for (Route route : camel.getRoutes()) {
+            String flowId = FlowCatalog.flowOf(route.getRouteId());
+            if (flowId != null) {
+                routedFlows.add(flowId);
+            }
+        }
+        for (String flowId : new TreeSet<>(config.flows().keySet())) {
+            SyncConfig.Flow flow = config.flow(flowId);
+            try {
+                schemas.forFlow(flowId);
+            } catch (IllegalStateException e) {
+                problems.add("flow " + flowId + ": " + e.getMessage());
+            }
+            if (!routedFlows.contains(flowId)) {
+                problems.add("flow " + flowId + ": configured under sync.flows." + flowId + " but no route file under"
+                        + " routes/<industry>/ defines an intake for sync.flows." + flowId + ".mode=" + flow.mode());
+            }
+            if (flow.target().kind() == SyncConfig.TargetKind.http && flow.target().url().isEmpty()) {
+                problems.add("flow " + flowId + ": sync.flows." + flowId + ".target.kind=http needs sync.flows." + flowId
+                        + ".target.url");
+            }
+        }
+        for (String routed : routedFlows) {
+            if (!config.flows().containsKey(routed)) {
+                problems.add("flow " + routed + ": a route file defines it but there is no sync.flows." + routed
+                        + " configuration block");
+            }
+        }
+        if (!problems.isEmpty()) {
+            throw new IllegalStateException("Syncline cannot start:\n  " + String.join("\n  ", problems));
+        }
+        LOG.infof("%d flows checked: %s", config.flows().size(), String.join(", ", new TreeSet<>(config.flows().keySet())));
+    }
+}

@@ -1,0 +1,117 @@
+package io.syncline.support;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.io.FileInputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Properties;
+import java.util.TreeSet;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.MappingIterator;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.csv.CsvMapper;
+import com.fasterxml.jackson.dataformat.csv.CsvSchema;
+
+/** The flows as application.properties configures them, and their schemas and examples as a user finds them. */
+public final class Examples {
+
+    static final ObjectMapper JSON = new ObjectMapper();
+    public static final Path RESOURCES = Path.of("src/main/resources");
+
+    private Examples() {
+    }
+
+    public static Properties applicationProperties() {
+        Properties properties = new Properties();
+        try (FileInputStream in = new FileInputStream(RESOURCES.resolve("application.properties").toFile())) {
+            properties.load(in);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return properties;
+    }
+
+    /** Every flow id with a {@code sync.flows.<id>.*} key in the default profile. */
+    public static List<String> configuredFlows() {
+        TreeSet<String> ids = new TreeSet<>();
+        for (String key : applicationProperties().stringPropertyNames()) {
+            if (key.startsWith("sync.flows.")) {
+                String rest = key.substring("sync.flows.".length());
+                ids.add(rest.substring(0, rest.indexOf('.')));
+            }
+        }
+        return new ArrayList<>(ids);
+    }
+
+    public static JsonNode schema(String flow) {
+        try {
+            return JSON.readTree(RESOURCES.resolve("schemas").resolve(flow + ".schema.json").toFile());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public static String keyField(String flow) {
+        return schema(flow).path("x-key").asText();
+    }
+
+    public static Path file(String flow, String name) {
+        return Path.of("examples", flow, name);
+    }
+
+    public static boolean exists(String flow, String name) {
+        return Files.exists(file(flow, name));
+    }
+
+    public static String text(String flow, String name) {
+        try {
+            return Files.readString(file(flow, name));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public static byte[] bytes(String flow, String name) {
+        try {
+            return Files.readAllBytes(file(flow, name));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The key of a JSON example. */
+    public static String jsonKey(String flow, String name) {
+        try {
+            return JSON.readTree(text(flow, name)).path(keyField(flow)).asText();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The keys of a CSV example's rows, in order. */
+    public static List<String> csvKeys(String flow, String name) {
+        List<String> keys = new ArrayList<>();
+        try (MappingIterator<java.util.Map<String, String>> rows = new CsvMapper().readerFor(java.util.Map.class)
+                .with(CsvSchema.emptySchema().withHeader()).readValues(file(flow, name).toFile())) {
+            while (rows.hasNext()) {
+                keys.add(rows.next().get(keyField(flow)));
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return keys;
+    }
+
+    /** A JSON example as one line, for JSON Lines files and pages. */
+    public static String compact(String flow, String name) {
+        try {
+            return JSON.writeValueAsString(JSON.readTree(text(flow, name)));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

@@ -49,16 +49,17 @@ public class FlowSchemas {
 
     private FlowSchema load(String flowId) {
         String resource = "schemas/" + flowId + ".schema.json";
-        try (InputStream in = Thread.currentThread().getContextClassLoader().getResourceAsStream(resource)) {
-            if (in == null) {
-                throw new IllegalStateException("Flow " + flowId + " has no schema at " + resource);
-            }
+        InputStream in = Thread.currentThread().getContextClassLoader().getResourceAsStream(resource);
+        if (in == null) {
+            throw new IllegalStateException("no schema at " + resource);
+        }
+        try (in) {
             JsonNode node = mapper.readTree(in);
             return new FlowSchema(flowId, factory.getSchema(node, validatorsConfig), node);
         } catch (IOException e) {
-            throw new IllegalStateException("Schema " + resource + " of flow " + flowId + " is not readable JSON", e);
+            throw new IllegalStateException("schema " + resource + " is not readable JSON: " + e.getMessage(), e);
         } catch (IllegalStateException e) {
-            throw new IllegalStateException("Schema " + resource + ": " + e.getMessage(), e);
+            throw new IllegalStateException("schema " + resource + ": " + e.getMessage(), e);
         }
     }
 }

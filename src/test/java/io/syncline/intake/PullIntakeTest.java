@@ -62,5 +62,24 @@ class PullIntakeTest {
         assertEquals(1, letters.size());
         assertEquals("pull", letters.get(0).path("intake").asText());
         assertEquals("/quantity", letters.get(0).path("fieldErrors").get(0).path("pointer").asText());
+
+        // The source breaks: its page at c2 is not JSON. The cursor stays where it was, nothing is lost or skipped.
+        source.stubFor(get(urlPathEqualTo(PATH)).withQueryParam("cursor", equalTo("c2")).atPriority(1)
+                .willReturn(com.github.tomakehurst.wiremock.client.WireMock.ok("<html>502 Bad Gateway</html>")
+                        .withHeader("Content-Type", "text/html")));
+        int before = source.findAll(getRequestedFor(urlPathEqualTo(PATH)).withQueryParam("cursor", equalTo("c2"))).size();
+        await().atMost(Duration.ofSeconds(30)).until(
+                () -> source.findAll(getRequestedFor(urlPathEqualTo(PATH)).withQueryParam("cursor", equalTo("c2"))).size() >= before + 2);
+        assertEquals("c2", Files.readString(SyncData.dataDir().resolve("state").resolve(FLOW).resolve("cursor")));
+
+        // Once it answers again, the run carries on from c2.
+        source.stubFor(get(urlPathEqualTo(PATH)).withQueryParam("cursor", equalTo("c2")).atPriority(1)
+                .willReturn(okJson("""
+                        {"items":[{"itemId":"ITEM-4","updatedAt":"2026-11-28T08:03:00Z","quantity":1}],"nextCursor":"c3"}""")));
+        source.stubFor(get(urlPathEqualTo(PATH)).withQueryParam("cursor", equalTo("c3"))
+                .willReturn(okJson("{\"items\":[],\"nextCursor\":\"c3\"}")));
+        await().atMost(Duration.ofSeconds(30)).until(() -> SyncData.outbox(FLOW).size() == 3);
+        await().atMost(Duration.ofSeconds(30)).until(
+                () -> Files.readString(SyncData.dataDir().resolve("state").resolve(FLOW).resolve("cursor")).equals("c3"));
     }
 }

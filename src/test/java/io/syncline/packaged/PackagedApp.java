@@ -31,16 +31,9 @@ final class PackagedApp implements AutoCloseable {
 
     /** Starts the jar with {@code -D} settings and waits until {@code /q/health/ready} answers 200. */
     static PackagedApp start(Path dataDir, Map<String, String> settings, Path log) {
-        String runner = System.getProperty("syncline.runner", "target/quarkus-app/quarkus-run.jar");
         int port = freePort();
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Dsync.data-dir=" + dataDir, "-Dquarkus.http.port=" + port));
-        settings.forEach((key, value) -> command.add("-D" + key + "=" + value));
-        command.addAll(List.of("-jar", runner));
         try {
-            Files.createDirectories(log.getParent());
-            Process process = new ProcessBuilder(command).redirectErrorStream(true)
-                    .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
+            Process process = launch(dataDir, port, settings, log);
             PackagedApp app = new PackagedApp(process, port);
             Awaitility.await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200))
                     .until(() -> {
@@ -53,6 +46,27 @@ final class PackagedApp implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** Runs the jar until it exits by itself (a start-up that is refused); its exit code. */
+    static int runUntilExit(Path dataDir, Map<String, String> settings, Path log) throws IOException, InterruptedException {
+        Process process = launch(dataDir, freePort(), settings, log);
+        if (!process.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)) {
+            process.destroyForcibly().waitFor();
+            throw new AssertionError("Syncline did not exit; see " + log);
+        }
+        return process.exitValue();
+    }
+
+    private static Process launch(Path dataDir, int port, Map<String, String> settings, Path log) throws IOException {
+        String runner = System.getProperty("syncline.runner", "target/quarkus-app/quarkus-run.jar");
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Dsync.data-dir=" + dataDir, "-Dquarkus.http.port=" + port));
+        settings.forEach((key, value) -> command.add("-D" + key + "=" + value));
+        command.addAll(List.of("-jar", runner));
+        Files.createDirectories(log.getParent());
+        return new ProcessBuilder(command).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
     }
 
     String url(String path) {

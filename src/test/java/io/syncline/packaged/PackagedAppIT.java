@@ -1,6 +1,12 @@
 package io.syncline.packaged;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.absent;
+import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
+import static com.github.tomakehurst.wiremock.client.WireMock.get;
+import static com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
 import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
@@ -142,6 +148,78 @@ class PackagedAppIT {
             }
         }
         return keys;
+    }
+
+    @Test
+    void aPullResumesFromItsCursorAfterARestartAndFetchesNoPageTwice() throws Exception {
+        Path dataDir = WORK.resolve("pull-restart");
+        DataDirResource.deleteRecursively(dataDir);
+        WireMockServer mes = new WireMockServer(options().dynamicPort());
+        mes.start();
+        try {
+            String flow = "manufacturing-production-output";
+            String item = java.nio.file.Files.readString(Path.of("examples", flow, "valid.json"));
+            JsonNode template = JSON.readTree(item);
+            java.util.function.IntFunction<String> itemNo = n -> ((com.fasterxml.jackson.databind.node.ObjectNode) template.deepCopy())
+                    .put("outputRecordId", template.path("outputRecordId").asText() + "-" + n).toString();
+            mes.stubFor(get(urlPathEqualTo("/mes/output")).withQueryParam("cursor", absent())
+                    .willReturn(okJson("{\"items\":[" + itemNo.apply(1) + "," + itemNo.apply(2) + "],\"nextCursor\":\"p1\"}")));
+            mes.stubFor(get(urlPathEqualTo("/mes/output")).withQueryParam("cursor", equalTo("p1"))
+                    .willReturn(okJson("{\"items\":[" + itemNo.apply(3) + "],\"nextCursor\":\"p2\"}")));
+            mes.stubFor(get(urlPathEqualTo("/mes/output")).withQueryParam("cursor", equalTo("p2"))
+                    .willReturn(okJson("{\"items\":[],\"nextCursor\":\"p2\"}")));
+            Map<String, String> settings = Map.of(
+                    "sync.flows." + flow + ".pull.url", mes.baseUrl() + "/mes/output",
+                    "sync.flows." + flow + ".schedule", "0/1 * * * * ?");
+            Path outbox = dataDir.resolve("outbox").resolve(flow);
+
+            try (PackagedApp first = PackagedApp.start(dataDir, settings, WORK.resolve("pull-before.log"))) {
+                await().atMost(Duration.ofSeconds(30)).until(() -> outboxLines(outbox) == 3);
+                await().atMost(Duration.ofSeconds(30)).until(() -> mes.findAll(
+                        getRequestedFor(urlPathEqualTo("/mes/output")).withQueryParam("cursor", equalTo("p2"))).size() >= 1);
+            }
+            mes.resetRequests();
+            try (PackagedApp second = PackagedApp.start(dataDir, settings, WORK.resolve("pull-after.log"))) {
+                await().atMost(Duration.ofSeconds(30)).until(() -> mes.findAll(
+                        getRequestedFor(urlPathEqualTo("/mes/output")).withQueryParam("cursor", equalTo("p2"))).size() >= 2);
+            }
+            assertEquals(0, mes.findAll(getRequestedFor(urlPathEqualTo("/mes/output")).withQueryParam("cursor", absent())).size(),
+                    "after the restart the first page is not fetched again");
+            assertEquals(0, mes.findAll(getRequestedFor(urlPathEqualTo("/mes/output")).withQueryParam("cursor", equalTo("p1"))).size());
+            assertEquals(3, outboxLines(outbox), "nothing delivered twice");
+        } finally {
+            mes.stop();
+        }
+    }
+
+    @Test
+    void startUpIsRefusedWithTheFlowAndKeyNamedWhenTheFlowsDoNotAddUp() throws Exception {
+        Path dataDir = WORK.resolve("refused");
+        DataDirResource.deleteRecursively(dataDir);
+        Path unknownMode = WORK.resolve("refused-mode.log");
+        java.nio.file.Files.deleteIfExists(unknownMode);
+        assertTrue(PackagedApp.runUntilExit(dataDir, Map.of("sync.flows.insurance-claims.mode", "weekly"), unknownMode) != 0);
+        assertTrue(java.nio.file.Files.readString(unknownMode).contains("sync.flows.insurance-claims.mode"));
+
+        Path noSchema = WORK.resolve("refused-schema.log");
+        java.nio.file.Files.deleteIfExists(noSchema);
+        assertTrue(PackagedApp.runUntilExit(dataDir, Map.of("sync.flows.retail-gift-cards.mode", "realtime"), noSchema) != 0);
+        String log = java.nio.file.Files.readString(noSchema);
+        assertTrue(log.contains("flow retail-gift-cards: no schema at schemas/retail-gift-cards.schema.json"), log);
+        assertTrue(log.contains("no route file under routes/<industry>/ defines an intake for sync.flows.retail-gift-cards.mode"), log);
+    }
+
+    private static long outboxLines(Path outbox) throws java.io.IOException {
+        if (!java.nio.file.Files.isDirectory(outbox)) {
+            return 0;
+        }
+        try (var files = java.nio.file.Files.list(outbox)) {
+            long lines = 0;
+            for (Path file : files.toList()) {
+                lines += java.nio.file.Files.readAllLines(file).stream().filter(l -> !l.isBlank()).count();
+            }
+            return lines;
+        }
     }
 
     /** Event ids the CRM answered 200 to. */

@@ -1,23 +1,33 @@
 package io.syncline.api;
 
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
 import jakarta.ws.rs.BadRequestException;
+import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.NotFoundException;
+import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
 
 import io.syncline.deadletter.DeadLetter;
+import io.syncline.deadletter.DeadLetterReplay;
 import io.syncline.deadletter.DeadLetterStore;
 
-/** {@code GET /api/dead-letters?flow=&limit=} and {@code GET /api/dead-letters/{id}}. */
+/**
+ * {@code GET /api/dead-letters?flow=&category=&since=&offset=&limit=}, {@code GET /api/dead-letters/{id}},
+ * {@code POST /api/dead-letters/{id}/replay}, {@code POST /api/dead-letters/replay?flow=&category=} (bulk),
+ * {@code DELETE /api/dead-letters/{id}}.
+ */
 @Path("/api/dead-letters")
 @Produces(MediaType.APPLICATION_JSON)
 public class DeadLetterResource {
@@ -25,23 +35,27 @@ public class DeadLetterResource {
     static final int MAX_LIMIT = 1000;
 
     private final DeadLetterStore store;
+    private final DeadLetterReplay replay;
 
-    DeadLetterResource(DeadLetterStore store) {
+    DeadLetterResource(DeadLetterStore store, DeadLetterReplay replay) {
         this.store = store;
+        this.replay = replay;
     }
 
     @GET
-    public Map<String, Object> list(@QueryParam("flow") String flow, @QueryParam("limit") @DefaultValue("100") int limit) {
-        if (limit < 1 || limit > MAX_LIMIT) {
-            throw new BadRequestException("limit must be between 1 and " + MAX_LIMIT);
+    public Map<String, Object> list(@QueryParam("flow") String flow, @QueryParam("category") String category,
+            @QueryParam("since") String since, @QueryParam("offset") @DefaultValue("0") int offset,
+            @QueryParam("limit") @DefaultValue("100") int limit) {
+        if (limit < 1 || limit > MAX_LIMIT || offset < 0) {
+            throw new BadRequestException("limit must be between 1 and " + MAX_LIMIT + ", offset at least 0");
         }
         List<DeadLetter> items;
         try {
-            items = store.list(Optional.ofNullable(flow).filter(f -> !f.isBlank()), limit);
-        } catch (IllegalArgumentException e) {
+            items = store.list(present(flow), present(category), present(since).map(Instant::parse), offset, limit);
+        } catch (IllegalArgumentException | DateTimeParseException e) {
             throw new BadRequestException(e.getMessage());
         }
-        return Map.of("items", items, "count", items.size(), "limit", limit);
+        return Map.of("items", items, "count", items.size(), "offset", offset, "limit", limit);
     }
 
     @GET
@@ -52,5 +66,49 @@ public class DeadLetterResource {
         } catch (IllegalArgumentException e) {
             throw new NotFoundException("No dead letter " + id);
         }
+    }
+
+    /** 200 with the outcome; 409 when the loop guard keeps it (it stays, and the answer says why). */
+    @POST
+    @Path("/{id}/replay")
+    public Response replay(@PathParam("id") String id) {
+        DeadLetterReplay.Outcome outcome;
+        try {
+            outcome = replay.replay(id).orElseThrow(() -> new NotFoundException("No dead letter " + id));
+        } catch (IllegalArgumentException e) {
+            throw new NotFoundException("No dead letter " + id);
+        }
+        return Response.status("refused".equals(outcome.outcome()) ? 409 : 200).entity(outcome).build();
+    }
+
+    @POST
+    @Path("/replay")
+    public DeadLetterReplay.BulkOutcome replayAll(@QueryParam("flow") String flow, @QueryParam("category") String category,
+            @QueryParam("limit") @DefaultValue("1000") int limit) {
+        if (flow == null || flow.isBlank()) {
+            throw new BadRequestException("flow is required for a bulk replay");
+        }
+        try {
+            return replay.replayAll(flow, present(category), Math.min(limit, MAX_LIMIT));
+        } catch (IllegalArgumentException e) {
+            throw new BadRequestException(e.getMessage());
+        }
+    }
+
+    @DELETE
+    @Path("/{id}")
+    public Response delete(@PathParam("id") String id) {
+        try {
+            if (!replay.delete(id)) {
+                throw new NotFoundException("No dead letter " + id);
+            }
+        } catch (IllegalArgumentException e) {
+            throw new NotFoundException("No dead letter " + id);
+        }
+        return Response.noContent().build();
+    }
+
+    private static Optional<String> present(String value) {
+        return Optional.ofNullable(value).filter(v -> !v.isBlank());
     }
 }

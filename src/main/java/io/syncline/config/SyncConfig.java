@@ -71,8 +71,13 @@ public interface SyncConfig {
 
     /** Retry of transient target failures (408, 429, 5xx, I/O), exponential with jitter. */
     interface Retry {
+        /** Retries after the first attempt; a flow may set its own ({@code sync.flows.<id>.retry.max-redeliveries}). */
         @WithDefault("5")
         int maxRedeliveries();
+
+        /** No retry starts later than this after the first failure; a flow may set its own. */
+        @WithDefault("5m")
+        Duration maxElapsed();
 
         @WithDefault("500")
         long initialDelayMs();
@@ -83,6 +88,26 @@ public interface SyncConfig {
         @WithDefault("30000")
         long maxDelayMs();
     }
+
+    DeadLetters deadLetters();
+
+    interface DeadLetters {
+        /** A dead letter replayed this many times stays put: a record that keeps failing is not replayed in a loop. */
+        @WithDefault("3")
+        int maxReplays();
+    }
+
+    /** Where the last delivered version of each key is kept (the stale-version guard). */
+    interface State {
+        /** JDBC URL; empty: an embedded H2 database under ${sync.data-dir}/state. */
+        Optional<String> jdbcUrl();
+
+        Optional<String> username();
+
+        Optional<String> password();
+    }
+
+    State state();
 
     interface Batch {
         /** Records per chunk read from a file or pulled page, and per request to an http target. */
@@ -112,6 +137,15 @@ public interface SyncConfig {
         Freshness freshness();
 
         Pull pull();
+
+        FlowRetry retry();
+    }
+
+    /** A flow's own retry budget; unset keys fall back to {@code sync.retry.*}. */
+    interface FlowRetry {
+        Optional<Integer> maxRedeliveries();
+
+        Optional<Duration> maxElapsed();
     }
 
     /** Lower-case in configuration: {@code sync.flows.<id>.mode=realtime|batch}. */

@@ -41,19 +41,72 @@ public class DeadLetterStore {
         this.mapper = mapper;
     }
 
-    /** Oldest first, at most {@code limit}, of one flow or of all. */
-    public List<DeadLetter> list(Optional<String> flow, int limit) {
-        String selector = flow.map(f -> {
+    /** Oldest first: {@code limit} of them after skipping {@code offset}, filtered by flow, category and time. */
+    public List<DeadLetter> list(Optional<String> flow, Optional<String> category, Optional<java.time.Instant> since,
+            int offset, int limit) {
+        List<String> conditions = new ArrayList<>();
+        flow.ifPresent(f -> {
             requireMatch(FLOW_ID, f, "flow");
-            return "syncFlow = '" + f + "'";
-        }).orElse(null);
-        return browse(selector, limit);
+            conditions.add("syncFlow = '" + f + "'");
+        });
+        category.ifPresent(c -> {
+            requireMatch(FLOW_ID, c, "category");
+            conditions.add("syncCategory = '" + c + "'");
+        });
+        since.ifPresent(t -> conditions.add("syncDeadLetteredAt >= " + t.toEpochMilli()));
+        List<DeadLetter> page = browse(conditions.isEmpty() ? null : String.join(" AND ", conditions), offset + limit);
+        return page.subList(Math.min(offset, page.size()), page.size());
+    }
+
+    /** Ids of the dead letters of a flow (and category), oldest first: what a bulk replay works through. */
+    public List<String> ids(String flow, Optional<String> category, int limit) {
+        return list(Optional.of(flow), category, Optional.empty(), 0, limit).stream().map(DeadLetter::id).toList();
+    }
+
+    /**
+     * Takes one dead letter out of the queue inside a local JMS transaction: {@code work} decides, from the letter,
+     * whether it goes (commit) or stays (rollback). Nothing is removed unless {@code work} says so and returns.
+     */
+    public <T> Optional<T> take(String id, java.util.function.Function<DeadLetter, Taken<T>> work) {
+        requireMatch(LETTER_ID, id, "id");
+        try (ActiveMQConnectionFactory factory = broker.newDirectFactory();
+                var connection = factory.createConnection();
+                Session session = connection.createSession(true, Session.SESSION_TRANSACTED)) {
+            connection.start();
+            var consumer = session.createConsumer(session.createQueue(config.broker().deadLetterAddress()),
+                    "syncDeadLetterId = '" + id + "'");
+            Message message = consumer.receive(2000);
+            if (message == null) {
+                return Optional.empty();
+            }
+            Taken<T> taken;
+            try {
+                taken = work.apply(read(message));
+            } catch (RuntimeException e) {
+                session.rollback();
+                throw e;
+            }
+            if (taken.remove()) {
+                session.commit();
+            } else {
+                session.rollback();
+            }
+            return Optional.ofNullable(taken.result());
+        } catch (JMSException e) {
+            throw new IllegalStateException("Dead letter " + id + " could not be taken from the broker: " + e.getMessage(), e);
+        }
+    }
+
+    /** What {@link #take} does with a dead letter: remove it or leave it, and what to answer. */
+    public record Taken<T>(boolean remove, T result) {
     }
 
     public Optional<DeadLetter> find(String id) {
         requireMatch(LETTER_ID, id, "id");
         return browse("syncDeadLetterId = '" + id + "'", 1).stream().findFirst();
     }
+
+
 
     private List<DeadLetter> browse(String selector, int limit) {
         try (ActiveMQConnectionFactory factory = broker.newDirectFactory();
@@ -91,7 +144,7 @@ public class DeadLetterStore {
                 "The broker moved the message here after its maximum delivery attempts", List.of(),
                 message.getIntProperty("JMSXDeliveryCount"), null, null, null, null,
                 message.getStringProperty("syncEventId"), null, message.getStringProperty("syncReceivedAt"), null, null,
-                "json", text);
+                0, "json", text);
     }
 
     private static void requireMatch(Pattern pattern, String value, String name) {

@@ -47,6 +47,7 @@ public class DeadLetters {
         Instant last = exchange.getProperty(SyncProperties.LAST_FAILURE_AT, Instant.class);
         String response = exchange.getProperty(SyncProperties.TARGET_RESPONSE, String.class);
         String route = exchange.getFromRouteId();
+        int replayCount = exchange.getProperty(SyncProperties.REPLAY_COUNT, 0, Integer.class);
 
         List<?> chunk = exchange.getProperty(SyncProperties.CHUNK_IN_FLIGHT, List.class);
         if (chunk == null) {
@@ -57,9 +58,10 @@ public class DeadLetters {
             for (Object item : chunk) {
                 if (item instanceof Envelope envelope) {
                     letters.add(DeadLetter.of(envelope.source(), envelope.key(), route, category, error, List.of(),
-                            attempts, first, last, response));
+                            attempts, first, last, response, replayCount));
                 } else if (item instanceof SourceRecord source) {
-                    letters.add(DeadLetter.of(source, null, route, category, error, List.of(), attempts, first, last, response));
+                    letters.add(DeadLetter.of(source, null, route, category, error, List.of(), attempts, first, last,
+                            response, replayCount));
                 }
             }
         }
@@ -77,6 +79,7 @@ public class DeadLetters {
         message.setHeader("syncDeadLetterId", letter.id());
         message.setHeader("syncFlow", letter.flow());
         message.setHeader("syncCategory", letter.category());
+        message.setHeader("syncDeadLetteredAt", java.time.Instant.parse(letter.deadLetteredAt()).toEpochMilli());
         message.setBody(mapper.writeValueAsString(letter));
     }
 

@@ -37,7 +37,7 @@ public class FlowCatalog {
     static final String FILE_TRIGGERS = "syncline-file";
     static final String PULL_TRIGGERS = "syncline-pull";
     static final List<String> OUTCOMES = List.of(Outcomes.RECEIVED, Outcomes.ACCEPTED, Outcomes.REJECTED,
-            Outcomes.PUBLISHED, Outcomes.DEAD_LETTERED);
+            Outcomes.PUBLISHED, Outcomes.DEAD_LETTERED, Outcomes.STALE_SKIPPED);
 
     private static final Pattern INTAKE_ROUTE = Pattern.compile("(.+)-(webhook|worker|jms|file|pull)");
 

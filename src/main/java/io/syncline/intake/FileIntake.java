@@ -105,6 +105,10 @@ public class FileIntake {
         if (run.valid() == 0) {
             throw new FileRejectedException("every row was invalid (" + run.invalid() + " dead-lettered)");
         }
+        if (run.published() == 0 && run.staleSkipped() == 0) {
+            throw new FileRejectedException("no row was delivered: every call to the target failed ("
+                    + run.deadLettered() + " dead-lettered)");
+        }
         writeReport(exchange, FileReport.COMPLETED, null, "archive");
     }
 
@@ -126,7 +130,7 @@ public class FileIntake {
         String storedName = exchange.getProperty(STORED_NAME, String.class);
         Instant finished = Instant.now();
         FileReport report = new FileReport(run.flow(), run.source(), status, reason, run.rowsRead(), run.valid(),
-                run.invalid(), run.published(), run.deadLettered(), run.startedAt().toString(), finished.toString(),
+                run.invalid(), run.published(), run.deadLettered(), run.staleSkipped(), run.startedAt().toString(), finished.toString(),
                 Duration.between(run.startedAt(), finished).toMillis(), movedToDir + "/" + run.flow() + "/" + storedName);
         Path dir = Path.of(config.dataDir(), "reports", run.flow());
         try {
@@ -138,9 +142,9 @@ public class FileIntake {
         } catch (IOException e) {
             throw new UncheckedIOException("The report of " + run.source() + " could not be written", e);
         }
-        LOG.infof("Flow %s: %s %s — read %d, valid %d, invalid %d, published %d, dead-lettered %d, %d ms%s",
+        LOG.infof("Flow %s: %s %s — read %d, valid %d, invalid %d, published %d, dead-lettered %d, stale-skipped %d, %d ms%s",
                 run.flow(), run.source(), status, run.rowsRead(), run.valid(), run.invalid(), run.published(),
-                run.deadLettered(), report.durationMs(), reason == null ? "" : " (" + reason + ")");
+                run.deadLettered(), run.staleSkipped(), report.durationMs(), reason == null ? "" : " (" + reason + ")");
     }
 
     private static void sniff(Path file) {

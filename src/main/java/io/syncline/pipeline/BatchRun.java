@@ -15,6 +15,7 @@ public final class BatchRun {
     final AtomicLong invalid = new AtomicLong();
     final AtomicLong published = new AtomicLong();
     final AtomicLong deadLettered = new AtomicLong();
+    final AtomicLong staleSkipped = new AtomicLong();
 
     public BatchRun(String flow, String intake, String source) {
         this.flow = flow;
@@ -60,6 +61,14 @@ public final class BatchRun {
 
     public long deadLettered() {
         return deadLettered.get();
+    }
+
+    public long staleSkipped() {
+        return staleSkipped.get();
+    }
+
+    public void staleSkipped(long count) {
+        staleSkipped.addAndGet(count);
     }
 
     public void deadLettered(long count) {

@@ -14,6 +14,8 @@ public class Outcomes {
     public static final String REJECTED = "rejected";
     public static final String PUBLISHED = "published";
     public static final String DEAD_LETTERED = "dead-lettered";
+    /** Not published: the target already has a newer (or, on a replay, the same) version of the key. */
+    public static final String STALE_SKIPPED = "stale-skipped";
 
     private final MeterRegistry registry;
 

@@ -75,7 +75,8 @@ public class SyncPipeline {
                 valid.add(envelope(source, record, schema));
             } else {
                 String key = record != null && record.isObject() ? text(record.get(schema.keyField())) : null;
-                invalid.add(DeadLetter.invalid(source, key, exchange.getFromRouteId(), errors));
+                invalid.add(DeadLetter.invalid(source, key, exchange.getFromRouteId(), errors,
+                        exchange.getProperty(SyncProperties.REPLAY_COUNT, 0, Integer.class)));
             }
         }
         outcomes.count(flow, Outcomes.RECEIVED, records.size());

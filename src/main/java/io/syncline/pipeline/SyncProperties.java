@@ -22,6 +22,8 @@ public final class SyncProperties {
     /** What a target answered on the last failed call, kept for the dead letter rather than the log. */
     public static final String TARGET_RESPONSE = "syncTargetResponse";
     public static final String TARGET_URL = "syncTargetUrl";
+    /** Set on a replay from the dead letters: the version guard then also skips a version already delivered. */
+    public static final String REPLAY_COUNT = "syncReplayCount";
     /** The envelopes of a request in flight, while the body holds what goes over the wire. */
     public static final String CHUNK_IN_FLIGHT = "syncChunkInFlight";
 

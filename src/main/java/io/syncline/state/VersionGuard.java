@@ -1,0 +1,117 @@
+package io.syncline.state;
+
+import java.sql.SQLException;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Named;
+
+import org.apache.camel.Exchange;
+import org.jboss.logging.Logger;
+
+import io.syncline.pipeline.BatchRun;
+import io.syncline.pipeline.Envelope;
+import io.syncline.pipeline.Outcomes;
+import io.syncline.pipeline.SyncProperties;
+
+/**
+ * The stale-version guard: a record older than the version already delivered for its key is not published, so a
+ * nightly reconciliation file never overwrites a newer real-time update. On a replay from the dead letters the same
+ * version is skipped too: what was meanwhile delivered is not delivered twice. Skips are counted as
+ * {@code stale-skipped}.
+ */
+@ApplicationScoped
+@Named("versionGuard")
+public class VersionGuard {
+
+    private static final Logger LOG = Logger.getLogger(VersionGuard.class);
+
+    private final VersionStore store;
+    private final Outcomes outcomes;
+
+    VersionGuard(VersionStore store, Outcomes outcomes) {
+        this.store = store;
+        this.outcomes = outcomes;
+    }
+
+    /** Body in and out: the chunk's envelopes, less the stale ones. */
+    public void dropStale(Exchange exchange) throws SQLException {
+        @SuppressWarnings("unchecked")
+        List<Envelope> chunk = exchange.getMessage().getBody(List.class);
+        String flow = exchange.getProperty(SyncProperties.FLOW, String.class);
+        boolean replay = exchange.getProperty(SyncProperties.REPLAY_COUNT) != null;
+        Set<String> keys = new LinkedHashSet<>();
+        for (Envelope envelope : chunk) {
+            if (envelope.key() != null && version(envelope) != null) {
+                keys.add(envelope.key());
+            }
+        }
+        if (keys.isEmpty()) {
+            return;
+        }
+        Map<String, Long> newest = new HashMap<>(store.versions(flow, keys));
+        List<Envelope> fresh = new ArrayList<>(chunk.size());
+        int skipped = 0;
+        for (Envelope envelope : chunk) {
+            Long version = version(envelope);
+            Long delivered = envelope.key() == null ? null : newest.get(envelope.key());
+            boolean stale = version != null && delivered != null && (version < delivered || (replay && version.equals(delivered)));
+            if (stale) {
+                skipped++;
+                continue;
+            }
+            if (version != null && envelope.key() != null) {
+                // an older version later in the same chunk must not overtake this one
+                newest.merge(envelope.key(), version, Math::max);
+            }
+            fresh.add(envelope);
+        }
+        if (skipped > 0) {
+            LOG.debugf("Flow %s: %d stale record(s) skipped", flow, skipped);
+            outcomes.count(flow, Outcomes.STALE_SKIPPED, skipped);
+            BatchRun run = exchange.getProperty(SyncProperties.BATCH_RUN, BatchRun.class);
+            if (run != null) {
+                run.staleSkipped(skipped);
+            }
+            exchange.getMessage().setBody(fresh);
+        }
+    }
+
+    /** After the target took the chunk in the body: its versions are now the ones to beat. */
+    public void remember(Exchange exchange) throws SQLException {
+        @SuppressWarnings("unchecked")
+        List<Envelope> chunk = exchange.getMessage().getBody(List.class);
+        String flow = exchange.getProperty(SyncProperties.FLOW, String.class);
+        Map<String, Long> versions = new HashMap<>();
+        Map<String, String> eventIds = new HashMap<>();
+        for (Envelope envelope : chunk) {
+            Long version = version(envelope);
+            if (envelope.key() != null && version != null) {
+                if (versions.merge(envelope.key(), version, Math::max).equals(version)) {
+                    eventIds.put(envelope.key(), envelope.eventId());
+                }
+            }
+        }
+        store.remember(flow, versions, eventIds);
+    }
+
+    /** The source timestamp in epoch milliseconds; null when the record has none that parses. */
+    static Long version(Envelope envelope) {
+        String timestamp = envelope.sourceTimestamp();
+        if (timestamp == null) {
+            return null;
+        }
+        try {
+            return OffsetDateTime.parse(timestamp).toInstant().toEpochMilli();
+        } catch (DateTimeParseException e) {
+            return null;
+        }
+    }
+}

@@ -1,0 +1,121 @@
+package io.syncline.state;
+
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.Map;
+
+import jakarta.annotation.PreDestroy;
+import jakarta.enterprise.context.ApplicationScoped;
+
+import org.jboss.logging.Logger;
+
+import io.syncline.config.SyncConfig;
+
+/**
+ * The last delivered source version (epoch milliseconds) of every key of every flow, in an embedded H2 database
+ * under {@code ${sync.data-dir}/state} or, with {@code sync.state.jdbc-url}, in PostgreSQL: the same SQL (standard
+ * MERGE) runs on both. It survives restarts; several instances share it through PostgreSQL.
+ */
+@ApplicationScoped
+public class VersionStore {
+
+    private static final Logger LOG = Logger.getLogger(VersionStore.class);
+
+    static final String CREATE = """
+            CREATE TABLE IF NOT EXISTS sync_versions (
+                flow VARCHAR(100) NOT NULL,
+                record_key VARCHAR(500) NOT NULL,
+                source_version BIGINT NOT NULL,
+                event_id VARCHAR(100),
+                PRIMARY KEY (flow, record_key))""";
+    static final String MERGE = """
+            MERGE INTO sync_versions t
+            USING (SELECT CAST(? AS VARCHAR(100)) AS flow, CAST(? AS VARCHAR(500)) AS record_key,
+                          CAST(? AS BIGINT) AS source_version, CAST(? AS VARCHAR(100)) AS event_id) s
+            ON t.flow = s.flow AND t.record_key = s.record_key
+            WHEN MATCHED AND s.source_version > t.source_version THEN
+                UPDATE SET source_version = s.source_version, event_id = s.event_id
+            WHEN NOT MATCHED THEN
+                INSERT (flow, record_key, source_version, event_id) VALUES (s.flow, s.record_key, s.source_version, s.event_id)""";
+
+    private final SyncConfig config;
+    private Connection connection;
+
+    VersionStore(SyncConfig config) {
+        this.config = config;
+    }
+
+    /** The stored versions of those keys that have one. */
+    public synchronized Map<String, Long> versions(String flow, Collection<String> keys) throws SQLException {
+        Map<String, Long> versions = new HashMap<>();
+        if (keys.isEmpty()) {
+            return versions;
+        }
+        String marks = String.join(",", java.util.Collections.nCopies(keys.size(), "?"));
+        try (PreparedStatement select = connection().prepareStatement(
+                "SELECT record_key, source_version FROM sync_versions WHERE flow = ? AND record_key IN (" + marks + ")")) {
+            select.setString(1, flow);
+            int i = 2;
+            for (String key : keys) {
+                select.setString(i++, key);
+            }
+            try (ResultSet rows = select.executeQuery()) {
+                while (rows.next()) {
+                    versions.put(rows.getString(1), rows.getLong(2));
+                }
+            }
+        }
+        return versions;
+    }
+
+    /** Remembers delivered versions; an older one never replaces a newer one. */
+    public synchronized void remember(String flow, Map<String, Long> versions, Map<String, String> eventIds) throws SQLException {
+        if (versions.isEmpty()) {
+            return;
+        }
+        try (PreparedStatement merge = connection().prepareStatement(MERGE)) {
+            for (Map.Entry<String, Long> version : versions.entrySet()) {
+                merge.setString(1, flow);
+                merge.setString(2, version.getKey());
+                merge.setLong(3, version.getValue());
+                merge.setString(4, eventIds.get(version.getKey()));
+                merge.addBatch();
+            }
+            merge.executeBatch();
+        }
+    }
+
+    private Connection connection() throws SQLException {
+        if (connection == null || !connection.isValid(2)) {
+            String url = config.state().jdbcUrl().orElseGet(() -> "jdbc:h2:file:"
+                    + Path.of(config.dataDir(), "state", "versions").toAbsolutePath() + ";DB_CLOSE_ON_EXIT=FALSE");
+            connection = DriverManager.getConnection(url, config.state().username().orElse(null),
+                    config.state().password().orElse(null));
+            connection.setAutoCommit(true);
+            try (Statement ddl = connection.createStatement()) {
+                ddl.execute(CREATE);
+            }
+            LOG.infof("Version store: %s", url.replaceAll("password=[^;&]*", "password=***"));
+        }
+        return connection;
+    }
+
+    @PreDestroy
+    synchronized void close() {
+        if (connection != null) {
+            try {
+                connection.close();
+            } catch (SQLException e) {
+                LOG.warnf("The version store did not close cleanly: %s", e.getMessage());
+            }
+            connection = null;
+        }
+    }
+}

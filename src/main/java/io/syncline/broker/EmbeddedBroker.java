@@ -103,9 +103,11 @@ public class EmbeddedBroker {
                 .setAutoCreateAddresses(true)
                 .setAutoDeleteQueues(false)
                 .setAutoDeleteAddresses(false));
-        // Dead letters are kept until someone replays or deletes them: never expire, never bounce further.
+        // Dead letters are kept until someone replays or deletes them: never expire, never bounce further, and a
+        // dead letter looked at and left in place (a refused replay) is visible again at once.
         c.addAddressSetting(broker.deadLetterAddress(), new AddressSettings()
                 .setMaxDeliveryAttempts(-1)
+                .setRedeliveryDelay(0)
                 .setExpiryAddress(deadLetters)
                 .setAutoCreateQueues(true)
                 .setAutoCreateAddresses(true)

@@ -2,7 +2,7 @@ package io.syncline.state;
 
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
+import java.sql.Driver;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -10,6 +10,7 @@ import java.sql.Statement;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Properties;
 
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -96,8 +97,7 @@ public class VersionStore {
         if (connection == null || !connection.isValid(2)) {
             String url = config.state().jdbcUrl().orElseGet(() -> "jdbc:h2:file:"
                     + Path.of(config.dataDir(), "state", "versions").toAbsolutePath() + ";DB_CLOSE_ON_EXIT=FALSE");
-            connection = DriverManager.getConnection(url, config.state().username().orElse(null),
-                    config.state().password().orElse(null));
+            connection = open(url);
             connection.setAutoCommit(true);
             try (Statement ddl = connection.createStatement()) {
                 ddl.execute(CREATE);
@@ -105,6 +105,23 @@ public class VersionStore {
             LOG.infof("Version store: %s", url.replaceAll("password=[^;&]*", "password=***"));
         }
         return connection;
+    }
+
+    /**
+     * The driver by URL, not through DriverManager: DriverManager finds drivers through the calling thread's context
+     * class loader, which a JMS consumer thread does not share with the application.
+     */
+    private Connection open(String url) throws SQLException {
+        Driver driver = url.startsWith("jdbc:postgresql:") ? new org.postgresql.Driver()
+                : url.startsWith("jdbc:h2:") ? new org.h2.Driver()
+                : null;
+        if (driver == null) {
+            throw new SQLException("sync.state.jdbc-url must be jdbc:h2:... or jdbc:postgresql:..., not " + url);
+        }
+        Properties properties = new Properties();
+        config.state().username().ifPresent(user -> properties.setProperty("user", user));
+        config.state().password().ifPresent(password -> properties.setProperty("password", password));
+        return driver.connect(url, properties);
     }
 
     @PreDestroy

@@ -1,0 +1,64 @@
+package io.syncline.state;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.Statement;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import io.syncline.config.SyncConfig;
+import io.syncline.support.DataDirResource;
+
+/** The same store code on the embedded H2 default and on the PostgreSQL this machine runs (127.0.0.1:5432). */
+class VersionStoreTest {
+
+    static final String POSTGRES = "jdbc:postgresql://127.0.0.1:5432/postgres?user=postgres";
+
+    static List<String> databases() {
+        return List.of("h2", POSTGRES);
+    }
+
+    @ParameterizedTest
+    @MethodSource("databases")
+    void anOlderVersionNeverReplacesANewerOneAndVersionsSurviveANewConnection(String database) throws Exception {
+        Path dataDir = Path.of("target", "test-data", "version-store").toAbsolutePath();
+        DataDirResource.deleteRecursively(dataDir);
+        Optional<String> url = database.equals("h2") ? Optional.empty() : Optional.of(database);
+        String flow = "test-" + System.nanoTime();
+        if (url.isPresent()) {
+            try (Connection c = DriverManager.getConnection(url.get()); Statement s = c.createStatement()) {
+                s.execute(VersionStore.CREATE);
+            }
+        }
+
+        VersionStore store = new VersionStore(config(dataDir, url));
+        store.remember(flow, Map.of("K1", 2000L, "K2", 1000L), Map.of("K1", "e1", "K2", "e2"));
+        store.remember(flow, Map.of("K1", 1500L, "K2", 3000L), Map.of("K1", "e3", "K2", "e4"));
+        store.close();
+
+        VersionStore reopened = new VersionStore(config(dataDir, url));
+        assertEquals(Map.of("K1", 2000L, "K2", 3000L), reopened.versions(flow, List.of("K1", "K2", "K3")));
+        reopened.close();
+    }
+
+    private static SyncConfig config(Path dataDir, Optional<String> url) {
+        return (SyncConfig) java.lang.reflect.Proxy.newProxyInstance(SyncConfig.class.getClassLoader(),
+                new Class<?>[] { SyncConfig.class }, (proxy, method, args) -> switch (method.getName()) {
+                    case "dataDir" -> dataDir.toString();
+                    case "state" -> java.lang.reflect.Proxy.newProxyInstance(SyncConfig.class.getClassLoader(),
+                            new Class<?>[] { SyncConfig.State.class }, (p, m, a) -> switch (m.getName()) {
+                                case "jdbcUrl" -> url;
+                                default -> Optional.empty();
+                            });
+                    default -> throw new UnsupportedOperationException(method.getName());
+                });
+    }
+
+}

@@ -23,11 +23,17 @@ abstract class ChunkReader implements Iterator<List<SourceRecord>>, Closeable {
     private final int chunkSize;
     private final BatchRun run;
     private List<SourceRecord> pending;
+    private long skipThroughLine;
 
     ChunkReader(BufferedReader reader, int chunkSize, BatchRun run) {
         this.reader = reader;
         this.chunkSize = chunkSize;
         this.run = run;
+    }
+
+    /** Rows on lines up to this one were delivered by an earlier, interrupted run: read past them. */
+    void skipThrough(long line) {
+        this.skipThroughLine = line;
     }
 
     /** The next record, or null at the end of the file. */
@@ -63,6 +69,9 @@ abstract class ChunkReader implements Iterator<List<SourceRecord>>, Closeable {
         try {
             SourceRecord record;
             while (chunk.size() < chunkSize && (record = readRecord()) != null) {
+                if (record.line() != null && record.line() <= skipThroughLine) {
+                    continue;
+                }
                 run.rowRead();
                 chunk.add(record);
             }

@@ -45,6 +45,8 @@ public class FileIntake {
 
     /** The name the file is stored under in archive/ or failed/, and its report's name. */
     public static final String STORED_NAME = "syncStoredName";
+    static final String FILE = "syncFile";
+    static final String CHUNK_LAST_LINE = "syncChunkLastLine";
 
     private static final Logger LOG = Logger.getLogger(FileIntake.class);
     private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmssSSS'Z'").withZone(ZoneOffset.UTC);
@@ -52,10 +54,12 @@ public class FileIntake {
 
     private final SyncConfig config;
     private final ObjectMapper mapper;
+    private final FileCheckpoints checkpoints;
 
-    FileIntake(SyncConfig config, ObjectMapper mapper) {
+    FileIntake(SyncConfig config, ObjectMapper mapper, FileCheckpoints checkpoints) {
         this.config = config;
         this.mapper = mapper;
+        this.checkpoints = checkpoints;
     }
 
     /** Opens the run; refuses an empty, binary or non-UTF-8 file before any row is read. */
@@ -65,6 +69,7 @@ public class FileIntake {
         String name = file.getName();
         BatchRun run = new BatchRun(flow, "file", name);
         exchange.setProperty(SyncProperties.BATCH_RUN, run);
+        exchange.setProperty(FILE, file);
         exchange.setProperty(STORED_NAME, STAMP.format(run.startedAt()) + "-" + name);
         LOG.infof("Flow %s: reading %s (%d bytes)", flow, name, file.length());
         if (file.length() == 0) {
@@ -81,19 +86,49 @@ public class FileIntake {
         int chunkSize = config.flow(flow).target().chunkSize().orElse(config.batch().chunkSize());
         String name = file.getName();
         // The same row of the same file always has the same event id, so a file taken twice is harmless downstream.
-        String fileIdentity = flow + "/" + name + "/" + file.length() + "/" + file.lastModified() + "/";
+        String fileIdentity = identity(exchange, file);
         LongFunction<String> eventIds = line -> UUID.nameUUIDFromBytes(
                 (fileIdentity + line).getBytes(StandardCharsets.UTF_8)).toString();
         BufferedReader reader = Files.newBufferedReader(file.toPath(), StandardCharsets.UTF_8);
+        ChunkReader chunks;
         try {
-            if (name.toLowerCase().endsWith(".jsonl")) {
-                return new JsonLinesReader(reader, chunkSize, run, flow, name, eventIds);
-            }
-            return new CsvReader(reader, chunkSize, run, mapper, flow, name, eventIds);
+            chunks = name.toLowerCase().endsWith(".jsonl")
+                    ? new JsonLinesReader(reader, chunkSize, run, flow, name, eventIds)
+                    : new CsvReader(reader, chunkSize, run, mapper, flow, name, eventIds);
         } catch (RuntimeException | IOException e) {
             reader.close();
             throw e;
         }
+        long done = checkpoints.completedLine(flow, name, fileIdentity);
+        if (done > 0) {
+            LOG.infof("Flow %s: %s was interrupted after line %d; resuming after it", flow, name, done);
+            chunks.skipThrough(done);
+            run.resumedAfterLine(done);
+        }
+        return chunks;
+    }
+
+    /** Before a chunk goes through: the last line it holds. */
+    public void chunkStarts(Exchange exchange) {
+        List<?> chunk = exchange.getMessage().getBody(List.class);
+        if (!chunk.isEmpty() && chunk.get(chunk.size() - 1) instanceof SourceRecord last && last.line() != null) {
+            exchange.setProperty(CHUNK_LAST_LINE, last.line());
+        }
+    }
+
+    /** After a chunk was delivered or dead-lettered: a crash from here on resumes after its last line. */
+    public void chunkDone(Exchange exchange) {
+        Long line = exchange.getProperty(CHUNK_LAST_LINE, Long.class);
+        if (line != null) {
+            File file = exchange.getProperty(FILE, File.class);
+            checkpoints.save(exchange.getProperty(SyncProperties.FLOW, String.class), file.getName(), identity(exchange, file), line);
+        }
+    }
+
+    /** The same file, same size, same modification time: the identity of its event ids and of its checkpoint. */
+    private static String identity(Exchange exchange, File file) {
+        return exchange.getProperty(SyncProperties.FLOW, String.class) + "/" + file.getName() + "/" + file.length() + "/"
+                + file.lastModified() + "/";
     }
 
     /** Every chunk went through: a file without a single good row is still a failure. */
@@ -110,6 +145,7 @@ public class FileIntake {
                     + run.deadLettered() + " dead-lettered)");
         }
         writeReport(exchange, FileReport.COMPLETED, null, "archive");
+        checkpoints.clear(run.flow(), run.source());
     }
 
     /** The file goes to failed/: report why, then let the file consumer move it. */
@@ -121,6 +157,8 @@ public class FileIntake {
                 : "processing stopped: " + cause.getClass().getSimpleName() + ": " + cause.getMessage();
         if (exchange.getProperty(SyncProperties.BATCH_RUN) != null) {
             writeReport(exchange, FileReport.FAILED, reason, "failed");
+            BatchRun run = exchange.getProperty(SyncProperties.BATCH_RUN, BatchRun.class);
+            checkpoints.clear(run.flow(), run.source());
         }
         throw cause instanceof FileRejectedException rejected ? rejected : new FileRejectedException(reason, cause);
     }
@@ -130,7 +168,7 @@ public class FileIntake {
         String storedName = exchange.getProperty(STORED_NAME, String.class);
         Instant finished = Instant.now();
         FileReport report = new FileReport(run.flow(), run.source(), status, reason, run.rowsRead(), run.valid(),
-                run.invalid(), run.published(), run.deadLettered(), run.staleSkipped(), run.startedAt().toString(), finished.toString(),
+                run.invalid(), run.published(), run.deadLettered(), run.staleSkipped(), run.resumedAfterLine(), run.startedAt().toString(), finished.toString(),
                 Duration.between(run.startedAt(), finished).toMillis(), movedToDir + "/" + run.flow() + "/" + storedName);
         Path dir = Path.of(config.dataDir(), "reports", run.flow());
         try {

@@ -9,10 +9,10 @@ import com.fasterxml.jackson.annotation.JsonPropertyOrder;
  * @param reason   why a failed file failed
  * @param movedTo  where the file now is, relative to the data directory
  */
-@JsonPropertyOrder({ "flow", "file", "status", "reason", "rowsRead", "valid", "invalid", "published", "deadLettered", "staleSkipped",
+@JsonPropertyOrder({ "flow", "file", "status", "reason", "rowsRead", "valid", "invalid", "published", "deadLettered", "staleSkipped", "resumedAfterLine",
         "startedAt", "finishedAt", "durationMs", "movedTo" })
 public record FileReport(String flow, String file, String status, String reason, long rowsRead, long valid,
-        long invalid, long published, long deadLettered, long staleSkipped, String startedAt, String finishedAt, long durationMs,
+        long invalid, long published, long deadLettered, long staleSkipped, long resumedAfterLine, String startedAt, String finishedAt, long durationMs,
         String movedTo) {
 
     public static final String COMPLETED = "completed";

@@ -16,6 +16,7 @@ public final class BatchRun {
     final AtomicLong published = new AtomicLong();
     final AtomicLong deadLettered = new AtomicLong();
     final AtomicLong staleSkipped = new AtomicLong();
+    private volatile long resumedAfterLine;
 
     public BatchRun(String flow, String intake, String source) {
         this.flow = flow;
@@ -61,6 +62,15 @@ public final class BatchRun {
 
     public long deadLettered() {
         return deadLettered.get();
+    }
+
+    /** The line a crashed earlier run had finished; rows up to it were not read again. */
+    public long resumedAfterLine() {
+        return resumedAfterLine;
+    }
+
+    public void resumedAfterLine(long line) {
+        resumedAfterLine = line;
     }
 
     public long staleSkipped() {

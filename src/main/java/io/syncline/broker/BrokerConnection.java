@@ -13,6 +13,8 @@ import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.springframework.jms.connection.CachingConnectionFactory;
 
+import io.smallrye.common.annotation.Identifier;
+
 import io.syncline.config.SyncConfig;
 
 /**
@@ -60,6 +62,10 @@ public class BrokerConnection {
         password.ifPresent(factory::setPassword);
         // 202 means durable: a persistent send returns only once the broker has written it.
         factory.setBlockOnDurableSend(true);
+        // Fail fast when the broker is gone, so a caller hears 503 in seconds, not after minutes.
+        factory.setInitialConnectAttempts(1);
+        factory.setReconnectAttempts(0);
+        factory.setCallTimeout(10_000);
         return factory;
     }
 
@@ -76,6 +82,30 @@ public class BrokerConnection {
         caching.setCacheConsumers(false);
         caching.setReconnectOnException(true);
         return caching;
+    }
+
+    /**
+     * The webhooks' own connection: while the broker is down the consumers keep trying to reconnect through the
+     * shared factory, and a webhook must not queue behind them to learn that it has to answer 503.
+     */
+    @Produces
+    @Singleton
+    @Identifier("webhook")
+    @Named("webhookConnectionFactory")
+    ConnectionFactory webhookConnectionFactory() {
+        if (isEmbedded()) {
+            embeddedBroker.start();
+        }
+        CachingConnectionFactory caching = new CachingConnectionFactory(newDirectFactory());
+        caching.setSessionCacheSize(20);
+        caching.setReconnectOnException(true);
+        return caching;
+    }
+
+    void closeWebhook(@Disposes @Identifier("webhook") ConnectionFactory factory) {
+        if (factory instanceof CachingConnectionFactory caching) {
+            caching.destroy();
+        }
     }
 
     void close(@Disposes ConnectionFactory factory) {

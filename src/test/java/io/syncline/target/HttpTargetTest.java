@@ -182,6 +182,37 @@ class HttpTargetTest {
         assertEquals(3, chunks.stream().map(r -> r.getHeader("Idempotency-Key")).distinct().count());
     }
 
+    @Test
+    void aFileWhoseEveryTargetCallFailedIsAFailedRunNotACompletedOne() {
+        String prefix = RiskFiles.newPrefix();
+        String name = "rejected-" + prefix + ".csv";
+        crm.stubFor(post(urlEqualTo("/crm/risk")).withRequestBody(com.github.tomakehurst.wiremock.client.WireMock.containing(prefix))
+                .atPriority(1).willReturn(aResponse().withStatus(400)));
+        SyncData.drop("insurance-actuarial-risk", name, RiskFiles.csv(prefix, 60, Set.of()));
+
+        JsonNode report = await().atMost(WAIT).until(() -> SyncData.report("insurance-actuarial-risk", name), r -> r.isPresent()).get();
+        assertEquals("failed", report.path("status").asText());
+        assertTrue(report.path("reason").asText().startsWith("no row was delivered"), report.toString());
+        assertEquals(60, report.path("deadLettered").asLong());
+        await().atMost(WAIT).until(() -> SyncData.storedIn("failed", "insurance-actuarial-risk", name));
+    }
+
+    @Test
+    void aChunkTheTargetRefusesIsDeadLetteredAndTheRestOfTheFileStillGoesThrough() {
+        String prefix = RiskFiles.newPrefix();
+        String name = "partly-refused-" + prefix + ".csv";
+        // the chunk holding row 1 is refused; the other two chunks are taken
+        crm.stubFor(post(urlEqualTo("/crm/risk")).withRequestBody(com.github.tomakehurst.wiremock.client.WireMock.containing(prefix + "00001"))
+                .atPriority(1).willReturn(aResponse().withStatus(400)));
+        SyncData.drop("insurance-actuarial-risk", name, RiskFiles.csv(prefix, 120, Set.of()));
+
+        JsonNode report = await().atMost(WAIT).until(() -> SyncData.report("insurance-actuarial-risk", name), r -> r.isPresent()).get();
+        assertEquals("completed", report.path("status").asText());
+        assertEquals(70, report.path("published").asLong());
+        assertEquals(50, report.path("deadLettered").asLong());
+        await().atMost(WAIT).until(() -> SyncData.storedIn("archive", "insurance-actuarial-risk", name));
+    }
+
     private String accept(String claim) {
         return given().contentType("application/json").body(Claims.valid(claim))
                 .post("/webhooks/" + CLAIMS).then().statusCode(202).extract().path("eventId");

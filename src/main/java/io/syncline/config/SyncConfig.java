@@ -174,9 +174,15 @@ public interface SyncConfig {
     }
 
     interface Freshness {
+        /** Delivery lag (source timestamp to target acknowledgement) above which the flow is stale. */
         Optional<Duration> maxLag();
 
+        /** Time without a delivery after which the flow is stale (a missed batch window, a quiet source). */
         Optional<Duration> maxSilence();
+
+        /** Dead letters above which the flow is failing. */
+        @WithDefault("100")
+        int maxDeadLetters();
     }
 
     interface Pull {

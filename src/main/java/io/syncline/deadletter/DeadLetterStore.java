@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Enumeration;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Pattern;
 
@@ -58,6 +59,50 @@ public class DeadLetterStore {
         return page.subList(Math.min(offset, page.size()), page.size());
     }
 
+    /**
+     * Dead letters per flow, counted from the queue at most every few seconds (health checks and metrics ask
+     * often; browsing the queue for each of them would not scale).
+     */
+    public Map<String, Long> countsByFlow() {
+        CachedCounts cached = counts;
+        if (cached != null && cached.at() > System.currentTimeMillis() - COUNT_CACHE_MS) {
+            return cached.counts();
+        }
+        Map<String, Long> fresh = new java.util.HashMap<>();
+        try (ActiveMQConnectionFactory factory = broker.newDirectFactory();
+                var connection = factory.createConnection();
+                Session session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE)) {
+            connection.start();
+            QueueBrowser browser = session.createBrowser(session.createQueue(config.broker().deadLetterAddress()));
+            Enumeration<?> messages = browser.getEnumeration();
+            while (messages.hasMoreElements()) {
+                Message message = (Message) messages.nextElement();
+                String flow = message.getStringProperty("syncFlow");
+                if (flow == null) {
+                    flow = read(message).flow();
+                }
+                if (flow != null) {
+                    fresh.merge(flow, 1L, Long::sum);
+                }
+            }
+        } catch (JMSException e) {
+            throw new IllegalStateException("The dead letters could not be counted: " + e.getMessage(), e);
+        }
+        counts = new CachedCounts(System.currentTimeMillis(), Map.copyOf(fresh));
+        return counts.counts();
+    }
+
+    /** Forget the cached counts: a dead letter was just added or removed. */
+    public void countsChanged() {
+        counts = null;
+    }
+
+    private record CachedCounts(long at, Map<String, Long> counts) {
+    }
+
+    static final long COUNT_CACHE_MS = 2000;
+    private volatile CachedCounts counts;
+
     /** Ids of the dead letters of a flow (and category), oldest first: what a bulk replay works through. */
     public List<String> ids(String flow, Optional<String> category, int limit) {
         return list(Optional.of(flow), category, Optional.empty(), 0, limit).stream().map(DeadLetter::id).toList();
@@ -88,6 +133,7 @@ public class DeadLetterStore {
             }
             if (taken.remove()) {
                 session.commit();
+                countsChanged();
             } else {
                 session.rollback();
             }

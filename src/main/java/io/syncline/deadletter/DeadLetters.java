@@ -29,10 +29,12 @@ public class DeadLetters {
 
     private final ObjectMapper mapper;
     private final Outcomes outcomes;
+    private final DeadLetterStore store;
 
-    DeadLetters(ObjectMapper mapper, Outcomes outcomes) {
+    DeadLetters(ObjectMapper mapper, Outcomes outcomes, DeadLetterStore store) {
         this.mapper = mapper;
         this.outcomes = outcomes;
+        this.store = store;
     }
 
     /**
@@ -71,6 +73,22 @@ public class DeadLetters {
         exchange.setProperty(SyncProperties.DEAD_LETTERS, letters);
     }
 
+    /** Records a target took the request for but rejected one by one: dead letters, written after the target step. */
+    public void rejectedItems(Exchange exchange, List<Envelope> rejected, List<String> answers) {
+        String route = exchange.getFromRouteId();
+        int replayCount = exchange.getProperty(SyncProperties.REPLAY_COUNT, 0, Integer.class);
+        int attempts = exchange.getProperty(SyncProperties.ATTEMPTS, 0, Integer.class) + 1;
+        List<DeadLetter> letters = new ArrayList<>(rejected.size());
+        for (int i = 0; i < rejected.size(); i++) {
+            Envelope envelope = rejected.get(i);
+            letters.add(DeadLetter.of(envelope.source(), envelope.key(), route, DeadLetter.TARGET_PERMANENT, null,
+                    List.of(), attempts, null, null, answers.get(i), replayCount));
+        }
+        LOG.warnf("Flow %s: the target rejected %d record(s) of a chunk it answered 2xx to",
+                exchange.getProperty(SyncProperties.FLOW, String.class), letters.size());
+        exchange.setProperty(SyncProperties.DEAD_LETTERS, letters);
+    }
+
     /** Body: one dead letter. Out: its JSON, with only Syncline's own headers (they become JMS properties). */
     public void toMessage(Exchange exchange) throws JsonProcessingException {
         DeadLetter letter = exchange.getMessage().getBody(DeadLetter.class);
@@ -95,5 +113,6 @@ public class DeadLetters {
             run.deadLettered(letters.size());
         }
         exchange.removeProperty(SyncProperties.DEAD_LETTERS);
+        store.countsChanged();
     }
 }

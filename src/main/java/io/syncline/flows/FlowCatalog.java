@@ -24,6 +24,9 @@ import org.quartz.TriggerKey;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.syncline.config.SyncConfig;
+import io.syncline.deadletter.DeadLetterStore;
+import io.syncline.freshness.FlowActivity;
+import io.syncline.freshness.FlowHealth;
 import io.syncline.pipeline.Outcomes;
 
 /**
@@ -44,19 +47,27 @@ public class FlowCatalog {
     private final CamelContext camel;
     private final SyncConfig config;
     private final MeterRegistry registry;
+    private final FlowHealth health;
+    private final FlowActivity activity;
+    private final DeadLetterStore deadLetters;
 
-    FlowCatalog(CamelContext camel, SyncConfig config, MeterRegistry registry) {
+    FlowCatalog(CamelContext camel, SyncConfig config, MeterRegistry registry, FlowHealth health, FlowActivity activity,
+            DeadLetterStore deadLetters) {
         this.camel = camel;
         this.config = config;
         this.registry = registry;
+        this.health = health;
+        this.activity = activity;
+        this.deadLetters = deadLetters;
     }
 
     public List<FlowView> list() {
-        return config.flows().keySet().stream().sorted().map(this::view).toList();
+        Map<String, Long> letters = deadLetters.countsByFlow();
+        return config.flows().keySet().stream().sorted().map(id -> view(id, letters)).toList();
     }
 
     public Optional<FlowView> find(String id) {
-        return config.flows().containsKey(id) ? Optional.of(view(id)) : Optional.empty();
+        return config.flows().containsKey(id) ? Optional.of(view(id, deadLetters.countsByFlow())) : Optional.empty();
     }
 
     /** The routes of a flow, by id: only those its mode created. */
@@ -99,7 +110,7 @@ public class FlowCatalog {
         }
     }
 
-    private FlowView view(String id) {
+    private FlowView view(String id, Map<String, Long> letters) {
         SyncConfig.Flow flow = config.flow(id);
         List<Route> routes = routes(id);
         List<FlowView.RouteView> routeViews = new ArrayList<>();
@@ -118,13 +129,18 @@ public class FlowCatalog {
                 nextFire = nextFire == null || next.compareTo(nextFire) < 0 ? next : nextFire;
             }
         }
+        String state = state(flow, routes);
+        FlowHealth.Verdict verdict = health.evaluate(id, letters);
+        FlowView.Health shownHealth = new FlowView.Health("running".equals(state) ? verdict.state() : state,
+                verdict.reasons(), verdict.lastSuccessAt() == null ? null : verdict.lastSuccessAt().toString(),
+                verdict.lagMs(), verdict.deadLetters(), verdict.lastRun());
         return new FlowView(id, id.substring(0, id.indexOf('-')), flow.dataFlow().orElse(null), flow.mode().name(),
-                state(flow, routes), intakes, flow.agentFacing(),
+                state, shownHealth, intakes, flow.agentFacing(),
                 new FlowView.Target(flow.target().kind().name(), flow.target().url().orElse(null)),
                 flow.schedule().orElse(null), nextFire,
                 new FlowView.Freshness(flow.freshness().maxLag().map(Duration::toString).orElse(null),
-                        flow.freshness().maxSilence().map(Duration::toString).orElse(null)),
-                counters(id), routeViews);
+                        flow.freshness().maxSilence().map(Duration::toString).orElse(null), flow.freshness().maxDeadLetters()),
+                counters(id), activity.progress(id).orElse(null), routeViews);
     }
 
     private Map<String, Long> counters(String flowId) {

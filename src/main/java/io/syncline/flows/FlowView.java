@@ -5,6 +5,8 @@ import java.util.Map;
 
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 
+import io.syncline.freshness.FlowActivity;
+
 /**
  * One flow as the catalog shows it: what it is, how it is fed now, where it publishes, and what it has done.
  *
@@ -12,16 +14,24 @@ import com.fasterxml.jackson.annotation.JsonPropertyOrder;
  * @param intakes  webhook, jms, file, pull: those active in the current mode
  * @param counters records by outcome since start: received, accepted, rejected, published, dead-lettered
  */
-@JsonPropertyOrder({ "id", "industry", "dataFlow", "mode", "state", "intakes", "agentFacing", "target", "schedule",
-        "nextFireTime", "freshness", "counters", "routes" })
-public record FlowView(String id, String industry, String dataFlow, String mode, String state, List<String> intakes,
-        boolean agentFacing, Target target, String schedule, String nextFireTime, Freshness freshness,
-        Map<String, Long> counters, List<RouteView> routes) {
+@JsonPropertyOrder({ "id", "industry", "dataFlow", "mode", "state", "health", "intakes", "agentFacing", "target",
+        "schedule", "nextFireTime", "freshness", "counters", "progress", "routes" })
+public record FlowView(String id, String industry, String dataFlow, String mode, String state, Health health,
+        List<String> intakes, boolean agentFacing, Target target, String schedule, String nextFireTime,
+        Freshness freshness, Map<String, Long> counters, FlowActivity.Progress progress, List<RouteView> routes) {
+
+    /**
+     * @param state healthy | stale | failing | paused | disabled: what the dashboard colours
+     * @param lastRun the last file or pull run
+     */
+    public record Health(String state, List<String> reasons, String lastSuccessAt, Long lagMs, long deadLetters,
+            FlowActivity.LastRun lastRun) {
+    }
 
     public record Target(String kind, String url) {
     }
 
-    public record Freshness(String maxLag, String maxSilence) {
+    public record Freshness(String maxLag, String maxSilence, int maxDeadLetters) {
     }
 
     /** @param intake webhook | worker | jms | file | pull */

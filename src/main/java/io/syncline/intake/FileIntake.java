@@ -31,6 +31,7 @@ import org.jboss.logging.Logger;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.syncline.config.SyncConfig;
+import io.syncline.freshness.FlowActivity;
 import io.syncline.pipeline.BatchRun;
 import io.syncline.pipeline.SourceRecord;
 import io.syncline.pipeline.SyncProperties;
@@ -55,11 +56,13 @@ public class FileIntake {
     private final SyncConfig config;
     private final ObjectMapper mapper;
     private final FileCheckpoints checkpoints;
+    private final FlowActivity activity;
 
-    FileIntake(SyncConfig config, ObjectMapper mapper, FileCheckpoints checkpoints) {
+    FileIntake(SyncConfig config, ObjectMapper mapper, FileCheckpoints checkpoints, FlowActivity activity) {
         this.config = config;
         this.mapper = mapper;
         this.checkpoints = checkpoints;
+        this.activity = activity;
     }
 
     /** Opens the run; refuses an empty, binary or non-UTF-8 file before any row is read. */
@@ -70,6 +73,7 @@ public class FileIntake {
         BatchRun run = new BatchRun(flow, "file", name);
         exchange.setProperty(SyncProperties.BATCH_RUN, run);
         exchange.setProperty(FILE, file);
+        activity.runStarted(run);
         exchange.setProperty(STORED_NAME, STAMP.format(run.startedAt()) + "-" + name);
         LOG.infof("Flow %s: reading %s (%d bytes)", flow, name, file.length());
         if (file.length() == 0) {
@@ -123,6 +127,7 @@ public class FileIntake {
             File file = exchange.getProperty(FILE, File.class);
             checkpoints.save(exchange.getProperty(SyncProperties.FLOW, String.class), file.getName(), identity(exchange, file), line);
         }
+        activity.chunkDone(exchange.getProperty(SyncProperties.BATCH_RUN, BatchRun.class));
     }
 
     /** The same file, same size, same modification time: the identity of its event ids and of its checkpoint. */
@@ -170,6 +175,7 @@ public class FileIntake {
         FileReport report = new FileReport(run.flow(), run.source(), status, reason, run.rowsRead(), run.valid(),
                 run.invalid(), run.published(), run.deadLettered(), run.staleSkipped(), run.resumedAfterLine(), run.startedAt().toString(), finished.toString(),
                 Duration.between(run.startedAt(), finished).toMillis(), movedToDir + "/" + run.flow() + "/" + storedName);
+        activity.runFinished(run, status, reason);
         Path dir = Path.of(config.dataDir(), "reports", run.flow());
         try {
             Files.createDirectories(dir);

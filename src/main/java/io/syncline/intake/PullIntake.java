@@ -18,6 +18,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.syncline.config.SyncConfig;
+import io.syncline.freshness.FlowActivity;
 import io.syncline.pipeline.BatchRun;
 import io.syncline.pipeline.SourceRecord;
 import io.syncline.pipeline.SyncProperties;
@@ -43,10 +44,13 @@ public class PullIntake {
     private final ObjectMapper mapper;
     private final java.util.Set<String> unconfigured = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
-    PullIntake(SyncConfig config, CursorStore cursors, ObjectMapper mapper) {
+    private final FlowActivity activity;
+
+    PullIntake(SyncConfig config, CursorStore cursors, ObjectMapper mapper, FlowActivity activity) {
         this.config = config;
         this.cursors = cursors;
         this.mapper = mapper;
+        this.activity = activity;
     }
 
     public void begin(Exchange exchange) {
@@ -63,7 +67,9 @@ public class PullIntake {
         }
         String url = pull.url().get();
         exchange.setProperty(URL, url);
-        exchange.setProperty(SyncProperties.BATCH_RUN, new BatchRun(flow, "pull", url));
+        BatchRun run = new BatchRun(flow, "pull", url);
+        exchange.setProperty(SyncProperties.BATCH_RUN, run);
+        activity.runStarted(run);
         cursors.load(flow).ifPresent(cursor -> exchange.setProperty(CURSOR, cursor));
         exchange.setProperty(MORE, true);
     }
@@ -125,6 +131,7 @@ public class PullIntake {
 
     public void finish(Exchange exchange) {
         BatchRun run = exchange.getProperty(SyncProperties.BATCH_RUN, BatchRun.class);
+        activity.runFinished(run, "completed", null);
         LOG.infof("Flow %s: pull read %d, valid %d, invalid %d, published %d, dead-lettered %d", run.flow(),
                 run.rowsRead(), run.valid(), run.invalid(), run.published(), run.deadLettered());
     }

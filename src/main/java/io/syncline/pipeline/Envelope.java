@@ -1,5 +1,9 @@
 package io.syncline.pipeline;
 
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
+
 import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -14,4 +18,17 @@ import com.fasterxml.jackson.databind.JsonNode;
 @JsonPropertyOrder({ "flow", "key", "eventId", "sourceTimestamp", "receivedAt", "record" })
 public record Envelope(String flow, String key, String eventId, String sourceTimestamp, String receivedAt,
         JsonNode record, @JsonIgnore SourceRecord source) {
+
+    /** The source timestamp as an instant; null when the record has none that parses. */
+    @JsonIgnore
+    public Instant sourceInstant() {
+        if (sourceTimestamp == null) {
+            return null;
+        }
+        try {
+            return OffsetDateTime.parse(sourceTimestamp).toInstant();
+        } catch (DateTimeParseException e) {
+            return null;
+        }
+    }
 }

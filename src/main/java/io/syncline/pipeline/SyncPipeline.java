@@ -16,6 +16,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.syncline.config.SyncConfig;
 import io.syncline.deadletter.DeadLetter;
+import io.syncline.freshness.FlowActivity;
 import io.syncline.validation.FieldError;
 import io.syncline.validation.FlowSchema;
 import io.syncline.validation.FlowSchemas;
@@ -35,12 +36,14 @@ public class SyncPipeline {
     private final FlowSchemas schemas;
     private final ObjectMapper mapper;
     private final Outcomes outcomes;
+    private final FlowActivity activity;
 
-    SyncPipeline(SyncConfig config, FlowSchemas schemas, ObjectMapper mapper, Outcomes outcomes) {
+    SyncPipeline(SyncConfig config, FlowSchemas schemas, ObjectMapper mapper, Outcomes outcomes, FlowActivity activity) {
         this.config = config;
         this.schemas = schemas;
         this.mapper = mapper;
         this.outcomes = outcomes;
+        this.activity = activity;
     }
 
     /**
@@ -92,9 +95,13 @@ public class SyncPipeline {
 
     /** After the target acknowledged the chunk in the body. */
     public void published(Exchange exchange) {
-        List<?> delivered = exchange.getMessage().getBody(List.class);
+        @SuppressWarnings("unchecked")
+        List<Envelope> delivered = exchange.getMessage().getBody(List.class);
         String flow = exchange.getProperty(SyncProperties.FLOW, String.class);
         outcomes.count(flow, Outcomes.PUBLISHED, delivered.size());
+        if (!delivered.isEmpty()) {
+            activity.delivered(flow, delivered);
+        }
         BatchRun run = exchange.getProperty(SyncProperties.BATCH_RUN, BatchRun.class);
         if (run != null) {
             run.published.addAndGet(delivered.size());

@@ -1,8 +1,6 @@
 package io.syncline.state;
 
 import java.sql.SQLException;
-import java.time.OffsetDateTime;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
@@ -104,14 +102,7 @@ public class VersionGuard {
 
     /** The source timestamp in epoch milliseconds; null when the record has none that parses. */
     static Long version(Envelope envelope) {
-        String timestamp = envelope.sourceTimestamp();
-        if (timestamp == null) {
-            return null;
-        }
-        try {
-            return OffsetDateTime.parse(timestamp).toInstant().toEpochMilli();
-        } catch (DateTimeParseException e) {
-            return null;
-        }
+        java.time.Instant source = envelope.sourceInstant();
+        return source == null ? null : source.toEpochMilli();
     }
 }

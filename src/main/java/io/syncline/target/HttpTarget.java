@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 
@@ -13,7 +14,12 @@ import jakarta.inject.Named;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.micrometer.core.instrument.MeterRegistry;
 import io.syncline.config.SyncConfig;
+import io.syncline.deadletter.DeadLetters;
 import io.syncline.pipeline.Envelope;
 import io.syncline.pipeline.Headers;
 import io.syncline.pipeline.SyncPipeline;
@@ -31,10 +37,16 @@ public class HttpTarget {
 
     private final SyncConfig config;
     private final SyncPipeline pipeline;
+    private final MeterRegistry registry;
+    private final ObjectMapper mapper;
+    private final DeadLetters deadLetters;
 
-    HttpTarget(SyncConfig config, SyncPipeline pipeline) {
+    HttpTarget(SyncConfig config, SyncPipeline pipeline, MeterRegistry registry, ObjectMapper mapper, DeadLetters deadLetters) {
         this.config = config;
         this.pipeline = pipeline;
+        this.registry = registry;
+        this.mapper = mapper;
+        this.deadLetters = deadLetters;
     }
 
     /** Request body and headers. Every inbound header is dropped first so that none can steer the producer. */
@@ -85,14 +97,17 @@ public class HttpTarget {
     public void checkResponse(Exchange exchange) {
         Message message = exchange.getMessage();
         int status = message.getHeader(Exchange.HTTP_RESPONSE_CODE, 0, Integer.class);
-        List<?> chunk = exchange.getProperty(SyncProperties.CHUNK_IN_FLIGHT, List.class);
+        @SuppressWarnings("unchecked")
+        List<Envelope> chunk = exchange.getProperty(SyncProperties.CHUNK_IN_FLIGHT, List.class);
         exchange.removeProperty(SyncProperties.CHUNK_IN_FLIGHT);
+        String flow = exchange.getProperty(SyncProperties.FLOW, String.class);
+        registry.counter("syncline.target.calls", "flow", flow, "status", String.valueOf(status)).increment();
+        String answer = message.getBody(String.class);
         if (status >= 200 && status < 300) {
             Headers.clearInbound(message);
-            message.setBody(chunk);
+            message.setBody(delivered(exchange, chunk, answer, status));
             return;
         }
-        String answer = message.getBody(String.class);
         exchange.setProperty(SyncProperties.TARGET_RESPONSE, "HTTP " + status
                 + (answer == null || answer.isEmpty() ? "" : ": " + excerpt(answer)));
         Duration retryAfter = retryAfter(message.getHeader("Retry-After", String.class));
@@ -107,6 +122,54 @@ public class HttpTarget {
             throw new TransientTargetException("Target answered HTTP " + status);
         }
         throw new PermanentTargetException("Target refused the records with HTTP " + status);
+    }
+
+    /**
+     * A 2xx whose body still reports failures, as bulk APIs do: a top-level array or a {@code results} array with
+     * one element per record sent, each {@code "success": false} marking that record rejected; or an object with
+     * {@code "success": false} for the whole request. Rejected records become dead letters (category
+     * target-permanent, with the target's element as its answer); the others are delivered.
+     */
+    private List<Envelope> delivered(Exchange exchange, List<Envelope> chunk, String answer, int status) {
+        JsonNode body = parse(answer);
+        if (body == null) {
+            return chunk;
+        }
+        if (body.isObject() && body.path("success").isBoolean() && !body.path("success").asBoolean()) {
+            exchange.setProperty(SyncProperties.TARGET_RESPONSE, "HTTP " + status + ": " + excerpt(answer));
+            throw new PermanentTargetException("Target answered HTTP " + status + " but reported the request failed");
+        }
+        JsonNode results = body.isArray() ? body : body.path("results");
+        if (!results.isArray() || results.size() != chunk.size()) {
+            return chunk;
+        }
+        List<Envelope> accepted = new ArrayList<>(chunk.size());
+        List<Envelope> rejected = new ArrayList<>();
+        List<String> answers = new ArrayList<>();
+        for (int i = 0; i < chunk.size(); i++) {
+            JsonNode result = results.get(i);
+            if (result.path("success").isBoolean() && !result.path("success").asBoolean()) {
+                rejected.add(chunk.get(i));
+                answers.add("HTTP " + status + ", item " + i + ": " + excerpt(result.toString()));
+            } else {
+                accepted.add(chunk.get(i));
+            }
+        }
+        if (!rejected.isEmpty()) {
+            deadLetters.rejectedItems(exchange, rejected, answers);
+        }
+        return accepted;
+    }
+
+    private JsonNode parse(String answer) {
+        if (answer == null || answer.isBlank()) {
+            return null;
+        }
+        try {
+            return mapper.readTree(answer);
+        } catch (Exception notJson) {
+            return null;
+        }
     }
 
     /** {@code Retry-After} as delay-seconds or an HTTP date; null when absent or unreadable. */

@@ -102,6 +102,14 @@ public final class SyncData {
         return Files.exists(dataDir().resolve("inbox").resolve(flow).resolve(fileName));
     }
 
+    public static String firstLine(Path file) {
+        try (var lines = Files.lines(file)) {
+            return lines.findFirst().orElse("");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     /** The dead letters of a flow, through the API a user would call. */
     public static List<JsonNode> deadLetters(String flow) {
         String body = given().queryParam("flow", flow).queryParam("limit", 1000)

@@ -1,0 +1,42 @@
+package io.syncline.freshness;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+
+import org.eclipse.microprofile.health.HealthCheckResponse;
+import org.eclipse.microprofile.health.HealthCheckResponseBuilder;
+
+import io.quarkus.runtime.StartupEvent;
+import io.smallrye.health.api.HealthRegistry;
+import io.smallrye.health.api.Wellness;
+import io.syncline.config.SyncConfig;
+
+/**
+ * One wellness check per flow ({@code /q/health/well}, named {@code flow-<id>}): a stale or failing flow raises
+ * an alarm without taking the instance out of a load balancer, which only reads readiness.
+ */
+@ApplicationScoped
+public class FreshnessChecks {
+
+    void register(@Observes StartupEvent event, SyncConfig config, FlowHealth health, @Wellness HealthRegistry wellness) {
+        for (String flow : config.flows().keySet()) {
+            wellness.register("flow-" + flow, () -> {
+                FlowHealth.Verdict verdict = health.evaluate(flow);
+                HealthCheckResponseBuilder response = HealthCheckResponse.named("flow-" + flow)
+                        .status(verdict.healthy())
+                        .withData("state", verdict.state())
+                        .withData("deadLetters", verdict.deadLetters());
+                if (!verdict.reasons().isEmpty()) {
+                    response.withData("reason", String.join("; ", verdict.reasons()));
+                }
+                if (verdict.lastSuccessAt() != null) {
+                    response.withData("lastSuccessAt", verdict.lastSuccessAt().toString());
+                }
+                if (verdict.lagMs() != null) {
+                    response.withData("lagMs", verdict.lagMs());
+                }
+                return response.build();
+            });
+        }
+    }
+}

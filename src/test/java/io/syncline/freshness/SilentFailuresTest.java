@@ -133,6 +133,26 @@ class SilentFailuresTest {
     }
 
     @Test
+    void everyMetricTheAlertsAndTheGrafanaDashboardUseIsExposed() throws Exception {
+        WireMockResource.server().stubFor(post(urlEqualTo("/crm/risk")).atPriority(10).willReturn(okJson("{}")));
+        String prefix = RiskFiles.newPrefix();
+        SyncData.drop("insurance-actuarial-risk", "metrics-" + prefix + ".csv", RiskFiles.csv(prefix, 3, java.util.Set.of()));
+        await().atMost(WAIT).until(() -> SyncData.report("insurance-actuarial-risk", "metrics-" + prefix + ".csv").isPresent());
+        String metrics = given().get("/q/metrics").then().statusCode(200).extract().asString();
+
+        String used = java.nio.file.Files.readString(java.nio.file.Path.of("docker/prometheus/alerts.yml"))
+                + java.nio.file.Files.readString(java.nio.file.Path.of("docker/grafana/dashboards/syncline.json"));
+        java.util.regex.Matcher names = java.util.regex.Pattern.compile("\\b((?:syncline|camel)_[a-z_]+)").matcher(used);
+        java.util.Set<String> missing = new java.util.TreeSet<>();
+        while (names.find()) {
+            if (!metrics.contains("\n" + names.group(1))) {
+                missing.add(names.group(1));
+            }
+        }
+        assertEquals(java.util.Set.of(), missing, "series the alerts or the dashboard use but /q/metrics lacks");
+    }
+
+    @Test
     void eachFlowHasAnMBeanWithItsFiguresAndOperations() throws Exception {
         MBeanServer server = ManagementFactory.getPlatformMBeanServer();
         ObjectName claims = new ObjectName("io.syncline:type=Flow,name=insurance-claims");

@@ -1,5 +1,6 @@
 package io.syncline.freshness;
 
+import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -8,6 +9,7 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
+import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import org.jboss.logging.Logger;
@@ -17,6 +19,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.syncline.pipeline.BatchRun;
 import io.syncline.pipeline.Envelope;
+import io.syncline.state.VersionStore;
 
 /**
  * What each flow has done lately: its last delivery, the lag of what it delivered, its last batch run and the run
@@ -41,6 +44,8 @@ public class FlowActivity {
     private static final Logger LOG = Logger.getLogger(FlowActivity.class);
 
     private final MeterRegistry registry;
+    private final VersionStore store;
+    private final Map<String, Instant> persisted = new ConcurrentHashMap<>();
     private final Instant startedAt = Instant.now();
     private final Map<String, Instant> lastSuccess = new ConcurrentHashMap<>();
     private final Map<String, Long> lastLagMs = new ConcurrentHashMap<>();
@@ -49,8 +54,20 @@ public class FlowActivity {
     private final Map<BatchRun, Instant> lastProgressLog = new ConcurrentHashMap<>();
     private final Map<String, Timer> lagTimers = new ConcurrentHashMap<>();
 
-    FlowActivity(MeterRegistry registry) {
+    FlowActivity(MeterRegistry registry, VersionStore store) {
         this.registry = registry;
+        this.store = store;
+    }
+
+    /** The last deliveries of the previous run: a restart does not make a silent flow look fresh. */
+    @PostConstruct
+    void restore() {
+        try {
+            store.lastSuccesses().forEach((flow, at) -> lastSuccess.merge(flow, Instant.ofEpochMilli(at),
+                    (a, b) -> a.isAfter(b) ? a : b));
+        } catch (SQLException e) {
+            LOG.warnf("Last deliveries of the previous run could not be read; silence counts from start-up: %s", e.getMessage());
+        }
     }
 
     public Instant startedAt() {
@@ -73,6 +90,21 @@ public class FlowActivity {
         lastSuccess.put(flow, now);
         if (newestLag != null) {
             lastLagMs.put(flow, newestLag);
+        }
+        persist(flow, now);
+    }
+
+    /** At most once a second per flow: the time of a delivery matters to the second, not to the chunk. */
+    private void persist(String flow, Instant now) {
+        Instant last = persisted.get(flow);
+        if (last != null && Duration.between(last, now).compareTo(Duration.ofSeconds(1)) < 0) {
+            return;
+        }
+        persisted.put(flow, now);
+        try {
+            store.recordSuccess(flow, now.toEpochMilli());
+        } catch (SQLException e) {
+            LOG.warnf("Flow %s: the time of its last delivery could not be saved: %s", flow, e.getMessage());
         }
     }
 

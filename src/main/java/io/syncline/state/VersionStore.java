@@ -36,6 +36,16 @@ public class VersionStore {
                 source_version BIGINT NOT NULL,
                 event_id VARCHAR(100),
                 PRIMARY KEY (flow, record_key))""";
+    static final String CREATE_ACTIVITY = """
+            CREATE TABLE IF NOT EXISTS sync_flow_activity (
+                flow VARCHAR(100) NOT NULL PRIMARY KEY,
+                last_success BIGINT NOT NULL)""";
+    static final String MERGE_ACTIVITY = """
+            MERGE INTO sync_flow_activity t
+            USING (SELECT CAST(? AS VARCHAR(100)) AS flow, CAST(? AS BIGINT) AS last_success) s
+            ON t.flow = s.flow
+            WHEN MATCHED AND s.last_success > t.last_success THEN UPDATE SET last_success = s.last_success
+            WHEN NOT MATCHED THEN INSERT (flow, last_success) VALUES (s.flow, s.last_success)""";
     static final String MERGE = """
             MERGE INTO sync_versions t
             USING (SELECT CAST(? AS VARCHAR(100)) AS flow, CAST(? AS VARCHAR(500)) AS record_key,
@@ -93,6 +103,26 @@ public class VersionStore {
         }
     }
 
+    /** When each flow last delivered (epoch milliseconds), so silence is measured across restarts. */
+    public synchronized Map<String, Long> lastSuccesses() throws SQLException {
+        Map<String, Long> successes = new HashMap<>();
+        try (Statement select = connection().createStatement();
+                ResultSet rows = select.executeQuery("SELECT flow, last_success FROM sync_flow_activity")) {
+            while (rows.next()) {
+                successes.put(rows.getString(1), rows.getLong(2));
+            }
+        }
+        return successes;
+    }
+
+    public synchronized void recordSuccess(String flow, long epochMillis) throws SQLException {
+        try (PreparedStatement merge = connection().prepareStatement(MERGE_ACTIVITY)) {
+            merge.setString(1, flow);
+            merge.setLong(2, epochMillis);
+            merge.executeUpdate();
+        }
+    }
+
     private Connection connection() throws SQLException {
         if (connection == null || !connection.isValid(2)) {
             String url = config.state().jdbcUrl().orElseGet(() -> "jdbc:h2:file:"
@@ -101,6 +131,7 @@ public class VersionStore {
             connection.setAutoCommit(true);
             try (Statement ddl = connection.createStatement()) {
                 ddl.execute(CREATE);
+                ddl.execute(CREATE_ACTIVITY);
             }
             LOG.infof("Version store: %s", url.replaceAll("password=[^;&]*", "password=***"));
         }

@@ -103,6 +103,13 @@ class CrashRecoveryIT {
         PackagedApp first = PackagedApp.start(dataDir, settings, WORK.resolve("file-before.log"));
         try {
             Files.move(staged, inbox.resolve("risk-100k.csv"));
+            // a long file reports its progress in the flow catalog while it runs
+            JsonNode progress = await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(100))
+                    .until(() -> JSON.readTree(first.get("/api/flows/" + flow).body()).path("progress"),
+                            p -> p.path("rowsDone").asLong() > 0);
+            assertEquals("risk-100k.csv", progress.path("source").asText());
+            assertTrue(progress.path("rowsSeen").asLong() >= progress.path("rowsDone").asLong());
+            assertTrue(progress.path("rowsPerSecond").asDouble() > 0);
             await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofMillis(100))
                     .until(() -> lines(outbox) >= rows / 5);
         } finally {

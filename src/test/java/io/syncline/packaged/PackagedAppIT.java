@@ -180,6 +180,8 @@ class PackagedAppIT {
             }
             mes.resetRequests();
             try (PackagedApp second = PackagedApp.start(dataDir, settings, WORK.resolve("pull-after.log"))) {
+                // the last delivery of the previous run is remembered: silence is not reset by a restart
+                assertTrue(JSON.readTree(second.get("/api/flows/" + flow).body()).path("health").hasNonNull("lastSuccessAt"));
                 await().atMost(Duration.ofSeconds(30)).until(() -> mes.findAll(
                         getRequestedFor(urlPathEqualTo("/mes/output")).withQueryParam("cursor", equalTo("p2"))).size() >= 2);
             }

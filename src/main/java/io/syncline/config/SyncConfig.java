@@ -67,6 +67,14 @@ public interface SyncConfig {
     interface WebhookLimits {
         @WithDefault("1M")
         MemorySize maxBodySize();
+
+        /** How far a signature's timestamp may be from now. */
+        @WithDefault("300s")
+        Duration signatureTolerance();
+
+        /** How long an {@code Idempotency-Key} is remembered. */
+        @WithDefault("24h")
+        Duration idempotencyWindow();
     }
 
     /** Retry of transient target failures (408, 429, 5xx, I/O), exponential with jitter. */
@@ -139,6 +147,13 @@ public interface SyncConfig {
         Pull pull();
 
         FlowRetry retry();
+
+        FlowWebhook webhook();
+    }
+
+    interface FlowWebhook {
+        /** HMAC-SHA256 secret(s) of {@code X-Syncline-Signature}; several, comma-separated, during a rotation. */
+        Optional<String> secret();
     }
 
     /** A flow's own retry budget; unset keys fall back to {@code sync.retry.*}. */

@@ -135,7 +135,9 @@ public class FlowCatalog {
                 verdict.reasons(), verdict.lastSuccessAt() == null ? null : verdict.lastSuccessAt().toString(),
                 verdict.lagMs(), verdict.deadLetters(), verdict.lastRun());
         return new FlowView(id, id.substring(0, id.indexOf('-')), flow.dataFlow().orElse(null), flow.mode().name(),
-                state, shownHealth, intakes, flow.agentFacing(),
+                state, shownHealth, intakes,
+                intakes.contains("webhook") ? flow.webhook().secret().filter(s -> !s.isBlank()).isPresent() : null,
+                flow.agentFacing(),
                 new FlowView.Target(flow.target().kind().name(), flow.target().url().orElse(null)),
                 flow.schedule().orElse(null), nextFire,
                 new FlowView.Freshness(flow.freshness().maxLag().map(Duration::toString).orElse(null),

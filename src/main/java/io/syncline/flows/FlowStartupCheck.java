@@ -51,6 +51,13 @@ public class FlowStartupCheck {
                         + ".target.url");
             }
         }
+        for (String flowId : new TreeSet<>(config.flows().keySet())) {
+            boolean takesWebhooks = camel.getRoute(flowId + "-webhook") != null;
+            if (takesWebhooks && config.flow(flowId).webhook().secret().filter(s -> !s.isBlank()).isEmpty()) {
+                LOG.warnf("Flow %s takes unsigned webhooks: set sync.flows.%s.webhook.secret to require %s", flowId,
+                        flowId, io.syncline.security.WebhookSignature.HEADER);
+            }
+        }
         for (String routed : routedFlows) {
             if (!config.flows().containsKey(routed)) {
                 problems.add("flow " + routed + ": a route file defines it but there is no sync.flows." + routed

@@ -19,7 +19,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.syncline.pipeline.BatchRun;
 import io.syncline.pipeline.Envelope;
-import io.syncline.state.VersionStore;
+import io.syncline.state.StateStore;
 
 /**
  * What each flow has done lately: its last delivery, the lag of what it delivered, its last batch run and the run
@@ -44,7 +44,7 @@ public class FlowActivity {
     private static final Logger LOG = Logger.getLogger(FlowActivity.class);
 
     private final MeterRegistry registry;
-    private final VersionStore store;
+    private final StateStore store;
     private final Map<String, Instant> persisted = new ConcurrentHashMap<>();
     private final Instant startedAt = Instant.now();
     private final Map<String, Instant> lastSuccess = new ConcurrentHashMap<>();
@@ -54,7 +54,7 @@ public class FlowActivity {
     private final Map<BatchRun, Instant> lastProgressLog = new ConcurrentHashMap<>();
     private final Map<String, Timer> lagTimers = new ConcurrentHashMap<>();
 
-    FlowActivity(MeterRegistry registry, VersionStore store) {
+    FlowActivity(MeterRegistry registry, StateStore store) {
         this.registry = registry;
         this.store = store;
     }

@@ -5,9 +5,11 @@ import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -23,6 +25,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.syncline.config.SyncConfig;
 import io.syncline.pipeline.Outcomes;
 import io.syncline.pipeline.SyncProperties;
+import io.syncline.security.IdempotencyKeys;
+import io.syncline.security.WebhookSignature;
 import io.syncline.validation.FieldError;
 import io.syncline.validation.FlowSchemas;
 
@@ -39,37 +43,52 @@ public class WebhookIntake {
     public static final String EVENT_ID = "syncEventId";
     public static final String RECEIVED_AT = "syncReceivedAt";
     public static final String INTAKE = "syncIntake";
+    public static final String IDEMPOTENCY_KEY = "Idempotency-Key";
 
     private final SyncConfig config;
     private final FlowSchemas schemas;
     private final ObjectMapper mapper;
     private final Outcomes outcomes;
+    private final IdempotencyKeys idempotencyKeys;
 
-    WebhookIntake(SyncConfig config, FlowSchemas schemas, ObjectMapper mapper, Outcomes outcomes) {
+    WebhookIntake(SyncConfig config, FlowSchemas schemas, ObjectMapper mapper, Outcomes outcomes,
+            IdempotencyKeys idempotencyKeys) {
         this.config = config;
         this.schemas = schemas;
         this.mapper = mapper;
         this.outcomes = outcomes;
+        this.idempotencyKeys = idempotencyKeys;
     }
 
-    public void check(Exchange exchange) throws JsonProcessingException {
+    public void check(Exchange exchange) throws Exception {
         Message message = exchange.getMessage();
         String flow = exchange.getProperty(SyncProperties.FLOW, String.class);
         exchange.setProperty(ACCEPTED, false);
         outcomes.count(flow, Outcomes.RECEIVED, 1);
 
-        String contentType = message.getHeader(Exchange.CONTENT_TYPE, String.class);
-        if (!isJson(contentType)) {
-            reject(exchange, flow, Problem.of("unsupported-media-type", "The body must be JSON", 415,
-                    "Content-Type was " + (contentType == null ? "missing" : "'" + contentType + "'")
-                            + "; send application/json", flow));
-            return;
-        }
         byte[] bytes = message.getBody(byte[].class);
         long limit = config.webhook().maxBodySize().asLongValue();
         if (bytes != null && bytes.length > limit) {
             reject(exchange, flow, Problem.of("payload-too-large", "The body is over the size limit", 413,
                     "The body has " + bytes.length + " bytes; the limit is " + limit, flow));
+            return;
+        }
+        Optional<String> secrets = config.flow(flow).webhook().secret().filter(s -> !s.isBlank());
+        if (secrets.isPresent()) {
+            Optional<String> refused = WebhookSignature.verify(message.getHeader(WebhookSignature.HEADER, String.class),
+                    bytes == null ? new byte[0] : bytes, Arrays.stream(secrets.get().split(",")).map(String::trim).toList(),
+                    config.webhook().signatureTolerance(), Instant.now());
+            if (refused.isPresent()) {
+                reject(exchange, flow, Problem.of("invalid-signature", "The request is not signed by the source", 401,
+                        refused.get(), flow));
+                return;
+            }
+        }
+        String contentType = message.getHeader(Exchange.CONTENT_TYPE, String.class);
+        if (!isJson(contentType)) {
+            reject(exchange, flow, Problem.of("unsupported-media-type", "The body must be JSON", 415,
+                    "Content-Type was " + (contentType == null ? "missing" : "'" + contentType + "'")
+                            + "; send application/json", flow));
             return;
         }
         String body;
@@ -103,9 +122,28 @@ public class WebhookIntake {
             return;
         }
 
+        String eventId = UUID.randomUUID().toString();
+        String idempotencyKey = message.getHeader(IDEMPOTENCY_KEY, String.class);
+        if (idempotencyKey != null) {
+            idempotencyKey = idempotencyKey.trim();
+            if (idempotencyKey.isEmpty() || idempotencyKey.length() > 255) {
+                reject(exchange, flow, Problem.of("invalid-idempotency-key", "The Idempotency-Key is not usable", 400,
+                        "An Idempotency-Key has 1 to 255 characters", flow));
+                return;
+            }
+            Optional<String> earlier = idempotencyKeys.claim(flow, idempotencyKey, eventId);
+            if (earlier.isPresent()) {
+                // a repeat: the same answer as the first time, and nothing enqueued
+                message.setHeader(EVENT_ID, earlier.get());
+                answerAccepted(exchange);
+                return;
+            }
+            exchange.setProperty(IDEMPOTENCY_KEY, idempotencyKey);
+        }
+
         // Only Syncline's own headers reach the broker (as JMS properties); the body goes as it came.
         message.removeHeaders("*");
-        message.setHeader(EVENT_ID, UUID.randomUUID().toString());
+        message.setHeader(EVENT_ID, eventId);
         message.setHeader(RECEIVED_AT, Instant.now().toString());
         message.setHeader(INTAKE, "webhook");
         message.setBody(body);
@@ -114,10 +152,14 @@ public class WebhookIntake {
 
     /** The broker has the event. */
     public void accepted(Exchange exchange) throws JsonProcessingException {
+        outcomes.count(exchange.getProperty(SyncProperties.FLOW, String.class), Outcomes.ACCEPTED, 1);
+        answerAccepted(exchange);
+    }
+
+    private void answerAccepted(Exchange exchange) throws JsonProcessingException {
         Message message = exchange.getMessage();
         String flow = exchange.getProperty(SyncProperties.FLOW, String.class);
         String eventId = message.getHeader(EVENT_ID, String.class);
-        outcomes.count(flow, Outcomes.ACCEPTED, 1);
         message.removeHeaders("*");
         message.setHeader(Exchange.HTTP_RESPONSE_CODE, 202);
         message.setHeader(Exchange.CONTENT_TYPE, "application/json");
@@ -129,8 +171,12 @@ public class WebhookIntake {
     }
 
     /** The broker did not take the event: nothing was accepted, the caller should retry. */
-    public void unavailable(Exchange exchange) throws JsonProcessingException {
+    public void unavailable(Exchange exchange) throws Exception {
         String flow = exchange.getProperty(SyncProperties.FLOW, String.class);
+        String idempotencyKey = exchange.getProperty(IDEMPOTENCY_KEY, String.class);
+        if (idempotencyKey != null) {
+            idempotencyKeys.release(flow, idempotencyKey, exchange.getMessage().getHeader(EVENT_ID, String.class));
+        }
         Exception cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
         org.jboss.logging.Logger.getLogger(WebhookIntake.class).errorf("Flow %s: the broker did not take an event: %s",
                 flow, cause == null ? "unknown" : cause.getClass().getSimpleName() + ": " + cause.getMessage());

@@ -31,10 +31,10 @@ public class VersionGuard {
 
     private static final Logger LOG = Logger.getLogger(VersionGuard.class);
 
-    private final VersionStore store;
+    private final StateStore store;
     private final Outcomes outcomes;
 
-    VersionGuard(VersionStore store, Outcomes outcomes) {
+    VersionGuard(StateStore store, Outcomes outcomes) {
         this.store = store;
         this.outcomes = outcomes;
     }

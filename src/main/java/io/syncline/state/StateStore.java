@@ -10,6 +10,7 @@ import java.sql.Statement;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 
 import jakarta.annotation.PreDestroy;
@@ -20,14 +21,15 @@ import org.jboss.logging.Logger;
 import io.syncline.config.SyncConfig;
 
 /**
- * The last delivered source version (epoch milliseconds) of every key of every flow, in an embedded H2 database
- * under {@code ${sync.data-dir}/state} or, with {@code sync.state.jdbc-url}, in PostgreSQL: the same SQL (standard
- * MERGE) runs on both. It survives restarts; several instances share it through PostgreSQL.
+ * Syncline's own state, in an embedded H2 database under {@code ${sync.data-dir}/state} or, with
+ * {@code sync.state.jdbc-url}, in PostgreSQL (the same SQL, standard MERGE, runs on both): the last delivered
+ * source version (epoch milliseconds) of every key of every flow, each flow's last delivery, and the webhooks'
+ * idempotency keys. It survives restarts; several instances share it through PostgreSQL.
  */
 @ApplicationScoped
-public class VersionStore {
+public class StateStore {
 
-    private static final Logger LOG = Logger.getLogger(VersionStore.class);
+    private static final Logger LOG = Logger.getLogger(StateStore.class);
 
     static final String CREATE = """
             CREATE TABLE IF NOT EXISTS sync_versions (
@@ -46,6 +48,13 @@ public class VersionStore {
             ON t.flow = s.flow
             WHEN MATCHED AND s.last_success > t.last_success THEN UPDATE SET last_success = s.last_success
             WHEN NOT MATCHED THEN INSERT (flow, last_success) VALUES (s.flow, s.last_success)""";
+    static final String CREATE_IDEMPOTENCY = """
+            CREATE TABLE IF NOT EXISTS sync_idempotency (
+                flow VARCHAR(100) NOT NULL,
+                idempotency_key VARCHAR(255) NOT NULL,
+                event_id VARCHAR(100) NOT NULL,
+                created_at BIGINT NOT NULL,
+                PRIMARY KEY (flow, idempotency_key))""";
     static final String MERGE = """
             MERGE INTO sync_versions t
             USING (SELECT CAST(? AS VARCHAR(100)) AS flow, CAST(? AS VARCHAR(500)) AS record_key,
@@ -59,7 +68,7 @@ public class VersionStore {
     private final SyncConfig config;
     private Connection connection;
 
-    VersionStore(SyncConfig config) {
+    StateStore(SyncConfig config) {
         this.config = config;
     }
 
@@ -103,6 +112,67 @@ public class VersionStore {
         }
     }
 
+    /**
+     * Reserves an idempotency key for an event, or returns the event id it already belongs to. A key older than
+     * {@code oldestValid} is taken over by the new event.
+     */
+    public synchronized Optional<String> claimIdempotencyKey(String flow, String key, String eventId, long now,
+            long oldestValid) throws SQLException {
+        try (PreparedStatement select = connection().prepareStatement(
+                "SELECT event_id, created_at FROM sync_idempotency WHERE flow = ? AND idempotency_key = ?")) {
+            select.setString(1, flow);
+            select.setString(2, key);
+            try (ResultSet row = select.executeQuery()) {
+                if (row.next()) {
+                    if (row.getLong(2) >= oldestValid) {
+                        return Optional.of(row.getString(1));
+                    }
+                    try (PreparedStatement renew = connection().prepareStatement(
+                            "UPDATE sync_idempotency SET event_id = ?, created_at = ? WHERE flow = ? AND idempotency_key = ?")) {
+                        renew.setString(1, eventId);
+                        renew.setLong(2, now);
+                        renew.setString(3, flow);
+                        renew.setString(4, key);
+                        renew.executeUpdate();
+                    }
+                    return Optional.empty();
+                }
+            }
+        }
+        try (PreparedStatement insert = connection().prepareStatement(
+                "INSERT INTO sync_idempotency (flow, idempotency_key, event_id, created_at) VALUES (?, ?, ?, ?)")) {
+            insert.setString(1, flow);
+            insert.setString(2, key);
+            insert.setString(3, eventId);
+            insert.setLong(4, now);
+            insert.executeUpdate();
+        } catch (SQLException conflict) {
+            // another instance took the key between the two statements
+            try (PreparedStatement select = connection().prepareStatement(
+                    "SELECT event_id FROM sync_idempotency WHERE flow = ? AND idempotency_key = ?")) {
+                select.setString(1, flow);
+                select.setString(2, key);
+                try (ResultSet row = select.executeQuery()) {
+                    if (row.next()) {
+                        return Optional.of(row.getString(1));
+                    }
+                }
+            }
+            throw conflict;
+        }
+        return Optional.empty();
+    }
+
+    public synchronized void releaseIdempotencyKey(String flow, String key, String eventId) throws SQLException {
+        try (PreparedStatement delete = connection().prepareStatement(
+                "DELETE FROM sync_idempotency WHERE flow = ? AND idempotency_key = ? AND event_id = ?")) {
+            delete.setString(1, flow);
+            delete.setString(2, key);
+            delete.setString(3, eventId);
+            delete.executeUpdate();
+        }
+    }
+
     /** When each flow last delivered (epoch milliseconds), so silence is measured across restarts. */
     public synchronized Map<String, Long> lastSuccesses() throws SQLException {
         Map<String, Long> successes = new HashMap<>();
@@ -132,6 +202,7 @@ public class VersionStore {
             try (Statement ddl = connection.createStatement()) {
                 ddl.execute(CREATE);
                 ddl.execute(CREATE_ACTIVITY);
+                ddl.execute(CREATE_IDEMPOTENCY);
             }
             LOG.infof("Version store: %s", url.replaceAll("password=[^;&]*", "password=***"));
         }

@@ -17,7 +17,7 @@ import io.syncline.config.SyncConfig;
 import io.syncline.support.DataDirResource;
 
 /** The same store code on the embedded H2 default and on the PostgreSQL this machine runs (127.0.0.1:5432). */
-class VersionStoreTest {
+class StateStoreTest {
 
     static final String POSTGRES = "jdbc:postgresql://127.0.0.1:5432/postgres?user=postgres";
 
@@ -34,16 +34,16 @@ class VersionStoreTest {
         String flow = "test-" + System.nanoTime();
         if (url.isPresent()) {
             try (Connection c = DriverManager.getConnection(url.get()); Statement s = c.createStatement()) {
-                s.execute(VersionStore.CREATE);
+                s.execute(StateStore.CREATE);
             }
         }
 
-        VersionStore store = new VersionStore(config(dataDir, url));
+        StateStore store = new StateStore(config(dataDir, url));
         store.remember(flow, Map.of("K1", 2000L, "K2", 1000L), Map.of("K1", "e1", "K2", "e2"));
         store.remember(flow, Map.of("K1", 1500L, "K2", 3000L), Map.of("K1", "e3", "K2", "e4"));
         store.close();
 
-        VersionStore reopened = new VersionStore(config(dataDir, url));
+        StateStore reopened = new StateStore(config(dataDir, url));
         assertEquals(Map.of("K1", 2000L, "K2", 3000L), reopened.versions(flow, List.of("K1", "K2", "K3")));
         reopened.close();
     }

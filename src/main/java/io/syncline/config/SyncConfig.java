@@ -27,6 +27,30 @@ public interface SyncConfig {
 
     Batch batch();
 
+    Limits limits();
+
+    /** What one record, line or file may be; beyond it, a clear error and nothing else lost. */
+    interface Limits {
+        /** Nesting depth of a JSON document (webhook body, JSON Lines line, page item). */
+        @WithDefault("32")
+        int jsonMaxDepth();
+
+        /** Characters in one JSON string or CSV cell. */
+        @WithDefault("100000")
+        int maxStringLength();
+
+        /** Characters in one line of a JSON Lines file. */
+        @WithDefault("1048576")
+        int maxLineLength();
+
+        /** Columns of a CSV file. */
+        @WithDefault("500")
+        int csvMaxColumns();
+
+        @WithDefault("2G")
+        MemorySize maxFileSize();
+    }
+
     Map<String, Flow> flows();
 
     /** The flow's settings, or an error naming the flow when it has no {@code sync.flows.<id>} block. */

@@ -12,10 +12,13 @@ import java.util.function.LongFunction;
 import com.fasterxml.jackson.databind.MappingIterator;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.RuntimeJsonMappingException;
+import com.fasterxml.jackson.dataformat.csv.CsvFactory;
 import com.fasterxml.jackson.dataformat.csv.CsvMapper;
 import com.fasterxml.jackson.dataformat.csv.CsvParser;
 
+import io.syncline.config.SyncConfig;
 import io.syncline.pipeline.BatchRun;
+import io.syncline.pipeline.JsonSettings;
 import io.syncline.pipeline.SourceRecord;
 
 /**
@@ -26,7 +29,6 @@ import io.syncline.pipeline.SourceRecord;
  */
 final class CsvReader extends ChunkReader {
 
-    private static final CsvMapper CSV = CsvMapper.builder().enable(CsvParser.Feature.WRAP_AS_ARRAY).build();
 
     private final ObjectMapper json;
     private final String flow;
@@ -34,17 +36,21 @@ final class CsvReader extends ChunkReader {
     private final LongFunction<String> eventIds;
     private final Instant receivedAt = Instant.now();
     private final MappingIterator<String[]> rows;
+    private final int maxColumns;
     private final String[] header;
     private long line = 1;
 
     CsvReader(BufferedReader reader, int chunkSize, BatchRun run, ObjectMapper json, String flow, String fileName,
-            LongFunction<String> eventIds) throws IOException {
+            LongFunction<String> eventIds, SyncConfig.Limits limits) throws IOException {
         super(reader, chunkSize, run);
         this.json = json;
         this.flow = flow;
         this.fileName = fileName;
         this.eventIds = eventIds;
-        this.rows = CSV.readerFor(String[].class).readValues(reader);
+        this.maxColumns = limits.csvMaxColumns();
+        CsvFactory factory = CsvFactory.builder().streamReadConstraints(JsonSettings.constraints(limits)).build();
+        CsvMapper csv = CsvMapper.builder(factory).enable(CsvParser.Feature.WRAP_AS_ARRAY).build();
+        this.rows = csv.readerFor(String[].class).readValues(reader);
         this.header = readHeader();
     }
 
@@ -52,6 +58,10 @@ final class CsvReader extends ChunkReader {
         String[] names = nextRow();
         if (names == null || isBlank(names)) {
             throw new FileRejectedException("missing header row: the first line must name the columns");
+        }
+        if (names.length > maxColumns) {
+            throw new FileRejectedException("header row has " + names.length + " columns, over sync.limits.csv-max-columns ("
+                    + maxColumns + ")");
         }
         if (names[0].startsWith("\uFEFF")) {
             names[0] = names[0].substring(1);

@@ -79,6 +79,11 @@ public class FileIntake {
         if (file.length() == 0) {
             throw new FileRejectedException("empty file: 0 bytes");
         }
+        long maxSize = config.limits().maxFileSize().asLongValue();
+        if (file.length() > maxSize) {
+            throw new FileRejectedException("file of " + file.length() + " bytes is over sync.limits.max-file-size ("
+                    + maxSize + ")");
+        }
         sniff(file.toPath());
     }
 
@@ -97,8 +102,8 @@ public class FileIntake {
         ChunkReader chunks;
         try {
             chunks = name.toLowerCase().endsWith(".jsonl")
-                    ? new JsonLinesReader(reader, chunkSize, run, flow, name, eventIds)
-                    : new CsvReader(reader, chunkSize, run, mapper, flow, name, eventIds);
+                    ? new JsonLinesReader(reader, chunkSize, run, flow, name, eventIds, config.limits().maxLineLength())
+                    : new CsvReader(reader, chunkSize, run, mapper, flow, name, eventIds, config.limits());
         } catch (RuntimeException | IOException e) {
             reader.close();
             throw e;

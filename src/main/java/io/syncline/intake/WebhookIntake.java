@@ -19,6 +19,7 @@ import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
@@ -102,9 +103,16 @@ public class WebhookIntake {
                     "JSON must be UTF-8 encoded", flow));
             return;
         }
+        if (body.startsWith("\uFEFF")) {
+            body = body.substring(1); // a byte-order mark is noise, not content
+        }
         JsonNode record;
         try {
             record = mapper.readTree(body);
+        } catch (StreamConstraintsException e) {
+            reject(exchange, flow, Problem.of("limit-exceeded", "The body is over a limit", 400,
+                    e.getOriginalMessage() + " (see sync.limits.*)", flow));
+            return;
         } catch (JsonProcessingException e) {
             reject(exchange, flow, Problem.of("malformed-json", "The body is not well-formed JSON", 400,
                     e.getOriginalMessage() + " at line " + e.getLocation().getLineNr() + ", column "

@@ -76,9 +76,9 @@ class CrashRecoveryIT {
 
         Path outbox = dataDir.resolve("outbox").resolve("insurance-claims");
         try (PackagedApp second = PackagedApp.start(dataDir, Map.of(), WORK.resolve("burst-after.log"))) {
-            await().atMost(Duration.ofMinutes(3)).until(() -> keyCounts(outbox).keySet().containsAll(accepted));
+            await().atMost(Duration.ofMinutes(3)).until(() -> Outbox.keyCounts(outbox).keySet().containsAll(accepted));
         }
-        Map<String, Integer> counts = keyCounts(outbox);
+        Map<String, Integer> counts = Outbox.keyCounts(outbox);
         assertTrue(claims.containsAll(counts.keySet()), "nothing at the target that was not sent");
         long repeats = counts.values().stream().mapToInt(c -> c - 1).sum();
         System.out.printf("burst: sent %d, accepted before kill -9 %d, refused %d, at target %d distinct keys, %d repeats%n",
@@ -111,11 +111,11 @@ class CrashRecoveryIT {
             assertTrue(progress.path("rowsSeen").asLong() >= progress.path("rowsDone").asLong());
             assertTrue(progress.path("rowsPerSecond").asDouble() > 0);
             await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofMillis(100))
-                    .until(() -> lines(outbox) >= rows / 5);
+                    .until(() -> Outbox.lines(outbox) >= rows / 5);
         } finally {
             first.kill();
         }
-        long beforeRestart = lines(outbox);
+        long beforeRestart = Outbox.lines(outbox);
         assertTrue(beforeRestart < rows, "the kill came in the middle of the file");
         assertTrue(Files.exists(inbox.resolve("risk-100k.csv")), "an unfinished file stays in the inbox");
 
@@ -125,7 +125,7 @@ class CrashRecoveryIT {
         JsonNode report = report(dataDir, flow);
         assertEquals("completed", report.path("status").asText());
         assertTrue(report.path("resumedAfterLine").asLong() > 1, "the second run resumed where the first stopped");
-        Map<String, Integer> counts = keyCounts(outbox);
+        Map<String, Integer> counts = Outbox.keyCounts(outbox);
         assertEquals(rows, counts.size(), "every valid row is at the target");
         assertTrue(counts.keySet().stream().allMatch(k -> k.startsWith(prefix)));
         long repeats = counts.values().stream().mapToInt(c -> c - 1).sum();
@@ -144,41 +144,6 @@ class CrashRecoveryIT {
             Path report = files.filter(p -> p.toString().endsWith("risk-100k.csv.report.json")).findFirst().orElse(null);
             return report == null ? null : JSON.readTree(report.toFile());
         }
-    }
-
-    private static long lines(Path outbox) throws IOException {
-        if (!Files.isDirectory(outbox)) {
-            return 0;
-        }
-        long lines = 0;
-        try (Stream<Path> files = Files.list(outbox)) {
-            for (Path file : files.toList()) {
-                try (Stream<String> l = Files.lines(file, StandardCharsets.UTF_8)) {
-                    lines += l.count();
-                }
-            }
-        }
-        return lines;
-    }
-
-    /** How often each key is at the target. A line cut by the kill is not a delivery; it is skipped. */
-    private static Map<String, Integer> keyCounts(Path outbox) throws IOException {
-        Map<String, Integer> counts = new HashMap<>();
-        if (!Files.isDirectory(outbox)) {
-            return counts;
-        }
-        try (Stream<Path> files = Files.list(outbox)) {
-            for (Path file : files.toList()) {
-                for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
-                    try {
-                        counts.merge(JSON.readTree(line).path("key").asText(), 1, Integer::sum);
-                    } catch (IOException torn) {
-                        // the last line of a write the kill interrupted
-                    }
-                }
-            }
-        }
-        return counts;
     }
 
 }

@@ -31,7 +31,8 @@ import io.syncline.pipeline.Outcomes;
 
 /**
  * The flows as configured and as running: each {@code sync.flows.<id>} block, joined with the Camel routes named
- * {@code <id>-webhook|-worker|-jms|-file|-pull} and the Quartz triggers behind file windows and pulls. Also runs, pauses and resumes a flow.
+ * {@code <id>-webhook|-worker|-jms|-file|-pull} and the Quartz triggers behind file windows and pulls. Also runs,
+ * pauses and resumes a flow.
  */
 @ApplicationScoped
 public class FlowCatalog {

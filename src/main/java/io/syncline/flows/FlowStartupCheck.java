@@ -14,6 +14,7 @@ import org.jboss.logging.Logger;
 
 import io.quarkus.runtime.StartupEvent;
 import io.syncline.config.SyncConfig;
+import io.syncline.security.WebhookSignature;
 import io.syncline.validation.FlowSchemas;
 
 /**
@@ -55,7 +56,7 @@ public class FlowStartupCheck {
             boolean takesWebhooks = camel.getRoute(flowId + "-webhook") != null;
             if (takesWebhooks && config.flow(flowId).webhook().secret().filter(s -> !s.isBlank()).isEmpty()) {
                 LOG.warnf("Flow %s takes unsigned webhooks: set sync.flows.%s.webhook.secret to require %s", flowId,
-                        flowId, io.syncline.security.WebhookSignature.HEADER);
+                        flowId, WebhookSignature.HEADER);
             }
         }
         for (String routed : routedFlows) {

@@ -20,11 +20,13 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
 import io.syncline.deadletter.DeadLetter;
+import io.syncline.deadletter.DeadLetterMasking;
 import io.syncline.deadletter.DeadLetterReplay;
 import io.syncline.deadletter.DeadLetterStore;
 
 /**
- * {@code GET /api/dead-letters?flow=&category=&since=&offset=&limit=}, {@code GET /api/dead-letters/{id}},
+ * {@code GET /api/dead-letters?flow=&category=&since=&offset=&limit=} (personal data masked),
+ * {@code GET /api/dead-letters/{id}} (the record as received),
  * {@code POST /api/dead-letters/{id}/replay}, {@code POST /api/dead-letters/replay?flow=&category=} (bulk),
  * {@code DELETE /api/dead-letters/{id}}.
  */
@@ -36,10 +38,12 @@ public class DeadLetterResource {
 
     private final DeadLetterStore store;
     private final DeadLetterReplay replay;
+    private final DeadLetterMasking masking;
 
-    DeadLetterResource(DeadLetterStore store, DeadLetterReplay replay) {
+    DeadLetterResource(DeadLetterStore store, DeadLetterReplay replay, DeadLetterMasking masking) {
         this.store = store;
         this.replay = replay;
+        this.masking = masking;
     }
 
     @GET
@@ -55,7 +59,9 @@ public class DeadLetterResource {
         } catch (IllegalArgumentException | DateTimeParseException e) {
             throw new BadRequestException(e.getMessage());
         }
-        return Map.of("items", items, "count", items.size(), "offset", offset, "limit", limit);
+        // a listing shows what failed and why; values the schemas mark x-sensitive stay in the single record only
+        return Map.of("items", items.stream().map(masking::masked).toList(), "count", items.size(), "offset", offset,
+                "limit", limit);
     }
 
     @GET

@@ -26,6 +26,7 @@ public final class FlowSchema {
     private final String keyField;
     private final String sourceTimestampField;
     private final Map<String, String> columnTypes;
+    private final List<List<String>> sensitivePaths;
 
     FlowSchema(String flowId, JsonSchema schema, JsonNode schemaNode) {
         this.flowId = flowId;
@@ -33,6 +34,8 @@ public final class FlowSchema {
         this.keyField = requiredText(schemaNode, "x-key");
         this.sourceTimestampField = requiredText(schemaNode, "x-source-timestamp");
         this.columnTypes = columnTypes(schemaNode);
+        this.sensitivePaths = new ArrayList<>();
+        collectSensitive(schemaNode, new ArrayList<>(), sensitivePaths);
     }
 
     public String flowId() {
@@ -102,6 +105,50 @@ public final class FlowSchema {
             throw new IllegalStateException("The schema has no \"" + keyword + "\" naming a top-level property");
         }
         return value.asText();
+    }
+
+    /**
+     * The record with every value the schema marks {@code "x-sensitive": true} replaced by {@code "***"}, for
+     * listings; the record itself is not changed.
+     */
+    public JsonNode masked(JsonNode record) {
+        if (sensitivePaths.isEmpty() || record == null || !record.isObject()) {
+            return record;
+        }
+        JsonNode copy = record.deepCopy();
+        for (List<String> path : sensitivePaths) {
+            mask(copy, path, 0);
+        }
+        return copy;
+    }
+
+    private static void mask(JsonNode node, List<String> path, int depth) {
+        if (node == null || !node.isObject()) {
+            return;
+        }
+        String name = path.get(depth);
+        if (!node.has(name)) {
+            return;
+        }
+        if (depth == path.size() - 1) {
+            ((ObjectNode) node).put(name, "***");
+        } else {
+            mask(node.get(name), path, depth + 1);
+        }
+    }
+
+    private static void collectSensitive(JsonNode schema, List<String> at, List<List<String>> found) {
+        JsonNode properties = schema.path("properties");
+        properties.fieldNames().forEachRemaining(name -> {
+            JsonNode property = properties.get(name);
+            List<String> path = new ArrayList<>(at);
+            path.add(name);
+            if (property.path("x-sensitive").asBoolean(false)) {
+                found.add(path);
+            } else if (property.has("properties")) {
+                collectSensitive(property, path, found);
+            }
+        });
     }
 
     private static Map<String, String> columnTypes(JsonNode schemaNode) {

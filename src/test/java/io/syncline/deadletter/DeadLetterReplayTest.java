@@ -140,6 +140,19 @@ class DeadLetterReplayTest {
     }
 
     @Test
+    void theListingMasksPersonalDataAndTheSingleDeadLetterKeepsTheRecordAsReceived() throws Exception {
+        String claim = rejectedClaim();
+        JsonNode listed = awaitLetter(claim);
+        JsonNode payload = new com.fasterxml.jackson.databind.ObjectMapper().readTree(listed.path("payload").asText());
+        assertEquals(claim, payload.path("claimNumber").asText());
+        assertEquals("***", payload.path("claimant").path("name").asText());
+        assertEquals("***", payload.path("claimant").path("email").asText());
+        JsonNode single = JsonBody.of(given().get("/api/dead-letters/" + listed.path("id").asText()).then().statusCode(200)
+                .extract().asString());
+        assertTrue(single.path("payload").asText().contains("Jane Doe"));
+    }
+
+    @Test
     void aDeadLetterCanBeDeleted() {
         String claim = rejectedClaim();
         String id = awaitLetter(claim).path("id").asText();

@@ -2,6 +2,7 @@ package io.syncline.intake;
 
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
 
@@ -51,7 +52,10 @@ class JmsIntakeTest {
                 .findFirst().orElseThrow();
         assertEquals("validation", letter.path("category").asText());
         assertEquals("jms", letter.path("intake").asText());
-        assertEquals("<claim>not json</claim>", letter.path("payload").asText());
+        // the listing withholds what it cannot mask; the single dead letter has the message as it came
+        assertTrue(letter.path("payload").asText().startsWith("***"));
+        io.restassured.RestAssured.given().get("/api/dead-letters/" + letter.path("id").asText()).then()
+                .statusCode(200).body("payload", org.hamcrest.Matchers.equalTo("<claim>not json</claim>"));
     }
 
     private String send(String body) {

@@ -86,6 +86,9 @@ public class DeadLetterReplay {
                 letter.payloadFormat() == null ? SourceRecord.JSON : letter.payloadFormat(), letter.fileName(),
                 letter.line(), null)));
         producer.send("direct:sync-process", exchange);
+        if (exchange.getException() == null && exchange.getProperty(SyncProperties.DEAD_LETTER_FAILURE) != null) {
+            exchange.setException(exchange.getProperty(SyncProperties.DEAD_LETTER_FAILURE, Exception.class));
+        }
         if (exchange.getException() != null) {
             // the new dead letter could not be written: keep the old one
             LOG.warnf("Replay of dead letter %s failed: %s", letter.id(), exchange.getException().getMessage());

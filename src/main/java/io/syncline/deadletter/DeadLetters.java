@@ -9,6 +9,7 @@ import jakarta.inject.Named;
 
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
+import org.apache.camel.ProducerTemplate;
 import org.jboss.logging.Logger;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -30,11 +31,33 @@ public class DeadLetters {
     private final ObjectMapper mapper;
     private final Outcomes outcomes;
     private final DeadLetterStore store;
+    private final ProducerTemplate producer;
 
-    DeadLetters(ObjectMapper mapper, Outcomes outcomes, DeadLetterStore store) {
+    DeadLetters(ObjectMapper mapper, Outcomes outcomes, DeadLetterStore store, ProducerTemplate producer) {
         this.mapper = mapper;
         this.outcomes = outcomes;
         this.store = store;
+        this.producer = producer;
+    }
+
+    /**
+     * Writes the dead letters of property {@code syncDeadLetters} through {@code direct:sync-dead-letter} (on this
+     * thread, so a JMS worker's letters commit with its consumer). Never throws: inside an error handler a thrown
+     * exception would be swallowed; a failure marks the exchange instead, for the caller to fail on.
+     */
+    public void write(Exchange exchange) {
+        List<?> letters = exchange.getProperty(SyncProperties.DEAD_LETTERS, List.class);
+        if (letters == null || letters.isEmpty()) {
+            return;
+        }
+        Exchange writing = exchange.copy();
+        producer.send("direct:sync-dead-letter", writing);
+        if (writing.getException() != null) {
+            LOG.errorf("Flow %s: %d dead letter(s) could not be written: %s", exchange.getProperty(SyncProperties.FLOW),
+                    letters.size(), writing.getException().getMessage());
+            exchange.setProperty(SyncProperties.DEAD_LETTER_FAILURE, writing.getException());
+        }
+        exchange.removeProperty(SyncProperties.DEAD_LETTERS);
     }
 
     /**

@@ -144,6 +144,12 @@ public class FileIntake {
     /** Every chunk went through: a file without a single good row is still a failure. */
     public void finish(Exchange exchange) {
         BatchRun run = exchange.getProperty(SyncProperties.BATCH_RUN, BatchRun.class);
+        if (run.resumedAfterLine() > 0 && run.rowsRead() == 0) {
+            // a crash after the last chunk and before the move: everything was delivered by the earlier run
+            writeReport(exchange, FileReport.COMPLETED, null, "archive");
+            checkpoints.clear(run.flow(), run.source());
+            return;
+        }
         if (run.rowsRead() == 0) {
             throw new FileRejectedException("no data rows");
         }

@@ -28,6 +28,7 @@ import io.syncline.pipeline.Outcomes;
 import io.syncline.pipeline.SyncProperties;
 import io.syncline.security.IdempotencyKeys;
 import io.syncline.security.WebhookSignature;
+import io.syncline.state.StateStore;
 import io.syncline.validation.FieldError;
 import io.syncline.validation.FlowSchemas;
 
@@ -139,11 +140,18 @@ public class WebhookIntake {
                         "An Idempotency-Key has 1 to 255 characters", flow));
                 return;
             }
-            Optional<String> earlier = idempotencyKeys.claim(flow, idempotencyKey, eventId);
-            if (earlier.isPresent()) {
+            Optional<StateStore.KeyHolder> earlier = idempotencyKeys.claim(flow, idempotencyKey, eventId);
+            if (earlier.isPresent() && earlier.get().accepted()) {
                 // a repeat: the same answer as the first time, and nothing enqueued
-                message.setHeader(EVENT_ID, earlier.get());
+                message.setHeader(EVENT_ID, earlier.get().eventId());
                 answerAccepted(exchange);
+                return;
+            }
+            if (earlier.isPresent()) {
+                // the first request with this key is still being enqueued (or failed): never a 202 for it yet
+                reject(exchange, flow, Problem.of("idempotency-key-in-use", "A request with this Idempotency-Key is in progress",
+                        409, "Retry shortly: the first request with this key has not been answered yet", flow));
+                exchange.getMessage().setHeader("Retry-After", "1");
                 return;
             }
             exchange.setProperty(IDEMPOTENCY_KEY, idempotencyKey);
@@ -159,8 +167,13 @@ public class WebhookIntake {
     }
 
     /** The broker has the event. */
-    public void accepted(Exchange exchange) throws JsonProcessingException {
-        outcomes.count(exchange.getProperty(SyncProperties.FLOW, String.class), Outcomes.ACCEPTED, 1);
+    public void accepted(Exchange exchange) throws Exception {
+        String flow = exchange.getProperty(SyncProperties.FLOW, String.class);
+        String idempotencyKey = exchange.getProperty(IDEMPOTENCY_KEY, String.class);
+        if (idempotencyKey != null) {
+            idempotencyKeys.accepted(flow, idempotencyKey, exchange.getMessage().getHeader(EVENT_ID, String.class));
+        }
+        outcomes.count(flow, Outcomes.ACCEPTED, 1);
         answerAccepted(exchange);
     }
 

@@ -47,6 +47,28 @@ public class SyncPipeline {
     }
 
     /**
+     * A chunk starts clean: a pull's pages share one exchange, and what one page's failure left (its records in
+     * flight, its attempts, its first failure) must not be taken for the next page's.
+     */
+    public void beginChunk(Exchange exchange) {
+        for (String property : List.of(SyncProperties.CHUNK_IN_FLIGHT, SyncProperties.ATTEMPTS,
+                SyncProperties.FIRST_FAILURE_AT, SyncProperties.LAST_FAILURE_AT, SyncProperties.TARGET_RESPONSE,
+                SyncProperties.DEAD_LETTERS, SyncProperties.DEAD_LETTER_FAILURE, SyncProperties.ERROR_CATEGORY)) {
+            exchange.removeProperty(property);
+        }
+    }
+
+    /** After a chunk: if its dead letters could not be written, nothing about it may be acknowledged. */
+    public void requireDeadLettersWritten(Exchange exchange) {
+        Exception failure = exchange.getProperty(SyncProperties.DEAD_LETTER_FAILURE, Exception.class);
+        if (failure != null) {
+            exchange.removeProperty(SyncProperties.DEAD_LETTER_FAILURE);
+            throw new IllegalStateException("Dead letters could not be written; the chunk is not acknowledged: "
+                    + failure.getMessage(), failure);
+        }
+    }
+
+    /**
      * Body in: the chunk's {@link SourceRecord}s. Body out: the valid ones as {@link Envelope}s. The invalid
      * ones become dead letters (property {@link SyncProperties#DEAD_LETTERS}) with every field error.
      */

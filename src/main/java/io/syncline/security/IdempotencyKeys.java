@@ -25,11 +25,22 @@ public class IdempotencyKeys {
         this.config = config;
     }
 
-    /** Empty: the key is now this event's. Present: the event id a previous request with this key was given. */
-    public Optional<String> claim(String flow, String key, String eventId) throws SQLException {
+    /** A request still enqueueing is given this long before its key counts as abandoned (a crash mid-request). */
+    static final java.time.Duration PENDING_TIMEOUT = java.time.Duration.ofSeconds(30);
+
+    /**
+     * Empty: the key is now this event's (pending until {@link #accepted}). Present: who holds it; only an accepted
+     * holder's event id may be answered 202, a pending one means the first request is still being enqueued.
+     */
+    public Optional<StateStore.KeyHolder> claim(String flow, String key, String eventId) throws SQLException {
         Instant now = Instant.now();
-        Instant oldest = now.minus(config.webhook().idempotencyWindow());
-        return store.claimIdempotencyKey(flow, key, eventId, now.toEpochMilli(), oldest.toEpochMilli());
+        return store.claimIdempotencyKey(flow, key, eventId, now.toEpochMilli(),
+                now.minus(config.webhook().idempotencyWindow()).toEpochMilli(), now.minus(PENDING_TIMEOUT).toEpochMilli());
+    }
+
+    /** The broker has the event: repeats are answered with its id from now on. */
+    public void accepted(String flow, String key, String eventId) throws SQLException {
+        store.acceptIdempotencyKey(flow, key, eventId);
     }
 
     /** The event was not accepted after all (the broker refused it): a retry with the key must go through. */

@@ -54,6 +54,7 @@ public class StateStore {
                 idempotency_key VARCHAR(255) NOT NULL,
                 event_id VARCHAR(100) NOT NULL,
                 created_at BIGINT NOT NULL,
+                accepted BOOLEAN NOT NULL,
                 PRIMARY KEY (flow, idempotency_key))""";
     static final String MERGE = """
             MERGE INTO sync_versions t
@@ -112,23 +113,29 @@ public class StateStore {
         }
     }
 
+    /** What a key already stands for: an accepted event, or one whose enqueue has not finished. */
+    public record KeyHolder(String eventId, boolean accepted) {
+    }
+
     /**
-     * Reserves an idempotency key for an event, or returns the event id it already belongs to. A key older than
-     * {@code oldestValid} is taken over by the new event.
+     * Reserves an idempotency key for an event (pending until {@link #acceptIdempotencyKey}), or returns who holds
+     * it. An accepted key older than {@code oldestValid}, or a pending one older than {@code oldestPending} (its
+     * request died before it was answered), is taken over by the new event.
      */
-    public synchronized Optional<String> claimIdempotencyKey(String flow, String key, String eventId, long now,
-            long oldestValid) throws SQLException {
+    public synchronized Optional<KeyHolder> claimIdempotencyKey(String flow, String key, String eventId, long now,
+            long oldestValid, long oldestPending) throws SQLException {
         try (PreparedStatement select = connection().prepareStatement(
-                "SELECT event_id, created_at FROM sync_idempotency WHERE flow = ? AND idempotency_key = ?")) {
+                "SELECT event_id, created_at, accepted FROM sync_idempotency WHERE flow = ? AND idempotency_key = ?")) {
             select.setString(1, flow);
             select.setString(2, key);
             try (ResultSet row = select.executeQuery()) {
                 if (row.next()) {
-                    if (row.getLong(2) >= oldestValid) {
-                        return Optional.of(row.getString(1));
+                    boolean accepted = row.getBoolean(3);
+                    if (row.getLong(2) >= (accepted ? oldestValid : oldestPending)) {
+                        return Optional.of(new KeyHolder(row.getString(1), accepted));
                     }
-                    try (PreparedStatement renew = connection().prepareStatement(
-                            "UPDATE sync_idempotency SET event_id = ?, created_at = ? WHERE flow = ? AND idempotency_key = ?")) {
+                    try (PreparedStatement renew = connection().prepareStatement("UPDATE sync_idempotency"
+                            + " SET event_id = ?, created_at = ?, accepted = FALSE WHERE flow = ? AND idempotency_key = ?")) {
                         renew.setString(1, eventId);
                         renew.setLong(2, now);
                         renew.setString(3, flow);
@@ -140,7 +147,7 @@ public class StateStore {
             }
         }
         try (PreparedStatement insert = connection().prepareStatement(
-                "INSERT INTO sync_idempotency (flow, idempotency_key, event_id, created_at) VALUES (?, ?, ?, ?)")) {
+                "INSERT INTO sync_idempotency (flow, idempotency_key, event_id, created_at, accepted) VALUES (?, ?, ?, ?, FALSE)")) {
             insert.setString(1, flow);
             insert.setString(2, key);
             insert.setString(3, eventId);
@@ -149,18 +156,29 @@ public class StateStore {
         } catch (SQLException conflict) {
             // another instance took the key between the two statements
             try (PreparedStatement select = connection().prepareStatement(
-                    "SELECT event_id FROM sync_idempotency WHERE flow = ? AND idempotency_key = ?")) {
+                    "SELECT event_id, accepted FROM sync_idempotency WHERE flow = ? AND idempotency_key = ?")) {
                 select.setString(1, flow);
                 select.setString(2, key);
                 try (ResultSet row = select.executeQuery()) {
                     if (row.next()) {
-                        return Optional.of(row.getString(1));
+                        return Optional.of(new KeyHolder(row.getString(1), row.getBoolean(2)));
                     }
                 }
             }
             throw conflict;
         }
         return Optional.empty();
+    }
+
+    /** The event of this key is durable in the broker: repeats now get its id. */
+    public synchronized void acceptIdempotencyKey(String flow, String key, String eventId) throws SQLException {
+        try (PreparedStatement accept = connection().prepareStatement(
+                "UPDATE sync_idempotency SET accepted = TRUE WHERE flow = ? AND idempotency_key = ? AND event_id = ?")) {
+            accept.setString(1, flow);
+            accept.setString(2, key);
+            accept.setString(3, eventId);
+            accept.executeUpdate();
+        }
     }
 
     public synchronized void releaseIdempotencyKey(String flow, String key, String eventId) throws SQLException {
@@ -195,6 +213,13 @@ public class StateStore {
 
     private Connection connection() throws SQLException {
         if (connection == null || !connection.isValid(2)) {
+            if (connection != null) {
+                try {
+                    connection.close();
+                } catch (SQLException ignored) {
+                    // it is broken already; a new one replaces it
+                }
+            }
             String url = config.state().jdbcUrl().orElseGet(() -> "jdbc:h2:file:"
                     + Path.of(config.dataDir(), "state", "versions").toAbsolutePath() + ";DB_CLOSE_ON_EXIT=FALSE");
             connection = open(url);

@@ -48,6 +48,32 @@ class StateStoreTest {
         reopened.close();
     }
 
+    @ParameterizedTest
+    @MethodSource("databases")
+    void anIdempotencyKeyIsPendingUntilItsEventIsAcceptedAndOnlyThenAnsweredWithItsEventId(String database) throws Exception {
+        Path dataDir = Path.of("target", "test-data", "idempotency-store").toAbsolutePath();
+        DataDirResource.deleteRecursively(dataDir);
+        Optional<String> url = database.equals("h2") ? Optional.empty() : Optional.of(database);
+        if (url.isPresent()) {
+            try (Connection c = DriverManager.getConnection(url.get()); Statement s = c.createStatement()) {
+                s.execute("DROP TABLE IF EXISTS sync_idempotency");
+            }
+        }
+        StateStore store = new StateStore(config(dataDir, url));
+        String flow = "test-" + System.nanoTime();
+        long now = System.currentTimeMillis();
+        assertEquals(Optional.empty(), store.claimIdempotencyKey(flow, "k", "e1", now, now - 60_000, now - 30_000));
+        assertEquals(Optional.of(new StateStore.KeyHolder("e1", false)),
+                store.claimIdempotencyKey(flow, "k", "e2", now, now - 60_000, now - 30_000));
+        store.acceptIdempotencyKey(flow, "k", "e1");
+        assertEquals(Optional.of(new StateStore.KeyHolder("e1", true)),
+                store.claimIdempotencyKey(flow, "k", "e3", now, now - 60_000, now - 30_000));
+        // a pending key whose request died long ago is taken over
+        assertEquals(Optional.empty(), store.claimIdempotencyKey(flow, "k2", "e4", now - 100_000, 0, 0));
+        assertEquals(Optional.empty(), store.claimIdempotencyKey(flow, "k2", "e5", now, now - 60_000, now - 30_000));
+        store.close();
+    }
+
     private static SyncConfig config(Path dataDir, Optional<String> url) {
         return (SyncConfig) java.lang.reflect.Proxy.newProxyInstance(SyncConfig.class.getClassLoader(),
                 new Class<?>[] { SyncConfig.class }, (proxy, method, args) -> switch (method.getName()) {

@@ -8,6 +8,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.stream.Stream;
 
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.BadRequestException;
 import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
@@ -19,6 +20,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.syncline.config.SyncConfig;
 import io.syncline.intake.FileReport;
+import io.syncline.security.Roles;
 
 /** {@code GET /api/batch-runs?flow=&limit=}: the reports of the files taken, newest first. */
 @jakarta.ws.rs.Path("/api/batch-runs")
@@ -34,6 +36,7 @@ public class BatchRunResource {
     }
 
     @GET
+    @RolesAllowed({ Roles.VIEWER, Roles.OPERATOR })
     public List<FileReport> list(@QueryParam("flow") String flow, @QueryParam("limit") @DefaultValue("100") int limit)
             throws IOException {
         if (flow != null && !flow.matches("[a-z0-9]+(-[a-z0-9]+)*")) {

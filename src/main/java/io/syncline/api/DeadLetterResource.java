@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.BadRequestException;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.DefaultValue;
@@ -19,16 +20,18 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
+import io.quarkus.security.identity.SecurityIdentity;
 import io.syncline.deadletter.DeadLetter;
 import io.syncline.deadletter.DeadLetterMasking;
 import io.syncline.deadletter.DeadLetterReplay;
 import io.syncline.deadletter.DeadLetterStore;
+import io.syncline.security.Roles;
 
 /**
  * {@code GET /api/dead-letters?flow=&category=&since=&offset=&limit=} (personal data masked),
- * {@code GET /api/dead-letters/{id}} (the record as received),
+ * {@code GET /api/dead-letters/{id}} (the record as received for an {@code operator}, masked for a {@code viewer}),
  * {@code POST /api/dead-letters/{id}/replay}, {@code POST /api/dead-letters/replay?flow=&category=} (bulk),
- * {@code DELETE /api/dead-letters/{id}}.
+ * {@code DELETE /api/dead-letters/{id}}. Reading needs {@code viewer}, replay and delete {@code operator}.
  */
 @Path("/api/dead-letters")
 @Produces(MediaType.APPLICATION_JSON)
@@ -39,14 +42,18 @@ public class DeadLetterResource {
     private final DeadLetterStore store;
     private final DeadLetterReplay replay;
     private final DeadLetterMasking masking;
+    private final SecurityIdentity identity;
 
-    DeadLetterResource(DeadLetterStore store, DeadLetterReplay replay, DeadLetterMasking masking) {
+    DeadLetterResource(DeadLetterStore store, DeadLetterReplay replay, DeadLetterMasking masking,
+            SecurityIdentity identity) {
         this.store = store;
         this.replay = replay;
         this.masking = masking;
+        this.identity = identity;
     }
 
     @GET
+    @RolesAllowed({ Roles.VIEWER, Roles.OPERATOR })
     public Map<String, Object> list(@QueryParam("flow") String flow, @QueryParam("category") String category,
             @QueryParam("since") String since, @QueryParam("offset") @DefaultValue("0") int offset,
             @QueryParam("limit") @DefaultValue("100") int limit) {
@@ -66,17 +73,22 @@ public class DeadLetterResource {
 
     @GET
     @Path("/{id}")
+    @RolesAllowed({ Roles.VIEWER, Roles.OPERATOR })
     public DeadLetter get(@PathParam("id") String id) {
+        DeadLetter deadLetter;
         try {
-            return store.find(id).orElseThrow(() -> new NotFoundException("No dead letter " + id));
+            deadLetter = store.find(id).orElseThrow(() -> new NotFoundException("No dead letter " + id));
         } catch (IllegalArgumentException e) {
             throw new NotFoundException("No dead letter " + id);
         }
+        // the raw payload is for an operator asking for this one record
+        return identity.hasRole(Roles.OPERATOR) ? deadLetter : masking.masked(deadLetter);
     }
 
     /** 200 with the outcome; 409 when the loop guard keeps it (it stays, and the answer says why). */
     @POST
     @Path("/{id}/replay")
+    @RolesAllowed(Roles.OPERATOR)
     public Response replay(@PathParam("id") String id) {
         DeadLetterReplay.Outcome outcome;
         try {
@@ -89,6 +101,7 @@ public class DeadLetterResource {
 
     @POST
     @Path("/replay")
+    @RolesAllowed(Roles.OPERATOR)
     public DeadLetterReplay.BulkOutcome replayAll(@QueryParam("flow") String flow, @QueryParam("category") String category,
             @QueryParam("limit") @DefaultValue("1000") int limit) {
         if (flow == null || flow.isBlank()) {
@@ -103,6 +116,7 @@ public class DeadLetterResource {
 
     @DELETE
     @Path("/{id}")
+    @RolesAllowed(Roles.OPERATOR)
     public Response delete(@PathParam("id") String id) {
         try {
             if (!replay.delete(id)) {

@@ -3,6 +3,7 @@ package io.syncline.api;
 import java.util.List;
 import java.util.Map;
 
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.NotFoundException;
 import jakarta.ws.rs.POST;
@@ -14,10 +15,12 @@ import jakarta.ws.rs.core.Response;
 
 import io.syncline.flows.FlowCatalog;
 import io.syncline.flows.FlowView;
+import io.syncline.security.Roles;
 
 /**
  * The flow catalog: {@code GET /api/flows}, {@code GET /api/flows/{id}}, {@code POST /api/flows/{id}/run},
- * {@code POST /api/flows/{id}/pause}, {@code POST /api/flows/{id}/resume}.
+ * {@code POST /api/flows/{id}/pause}, {@code POST /api/flows/{id}/resume}. Reading needs {@code viewer}, the
+ * actions {@code operator}.
  */
 @Path("/api/flows")
 @Produces(MediaType.APPLICATION_JSON)
@@ -30,12 +33,14 @@ public class FlowResource {
     }
 
     @GET
+    @RolesAllowed({ Roles.VIEWER, Roles.OPERATOR })
     public List<FlowView> list() {
         return catalog.list();
     }
 
     @GET
     @Path("/{id}")
+    @RolesAllowed({ Roles.VIEWER, Roles.OPERATOR })
     public FlowView get(@PathParam("id") String id) {
         return catalog.find(id).orElseThrow(() -> new NotFoundException("No flow " + id));
     }
@@ -43,6 +48,7 @@ public class FlowResource {
     /** A batch flow's file window and pull, now. 409 when the flow has neither in its current mode. */
     @POST
     @Path("/{id}/run")
+    @RolesAllowed(Roles.OPERATOR)
     public Response run(@PathParam("id") String id) throws Exception {
         requireFlow(id);
         List<String> fired = catalog.runNow(id);
@@ -57,6 +63,7 @@ public class FlowResource {
 
     @POST
     @Path("/{id}/pause")
+    @RolesAllowed(Roles.OPERATOR)
     public FlowView pause(@PathParam("id") String id) throws Exception {
         requireFlow(id);
         catalog.pause(id);
@@ -65,6 +72,7 @@ public class FlowResource {
 
     @POST
     @Path("/{id}/resume")
+    @RolesAllowed(Roles.OPERATOR)
     public FlowView resume(@PathParam("id") String id) throws Exception {
         requireFlow(id);
         catalog.resume(id);

@@ -29,6 +29,20 @@ public interface SyncConfig {
 
     Limits limits();
 
+    Security security();
+
+    /**
+     * Who may read the wellness checks and the metrics without signing in: {@code permit} (open), {@code viewer}
+     * (role viewer or operator), {@code authenticated} or {@code deny}. The probes (live, ready, started) stay open.
+     */
+    interface Security {
+        @WithDefault("permit")
+        String health();
+
+        @WithDefault("permit")
+        String metrics();
+    }
+
     /** What one record, line or file may be; beyond it, a clear error and nothing else lost. */
     interface Limits {
         /** Nesting depth of a JSON document (webhook body, JSON Lines line, page item). */

@@ -29,6 +29,7 @@ import io.quarkus.test.junit.TestProfile;
 import io.syncline.support.Claims;
 import io.syncline.support.DataDirResource;
 import io.syncline.support.SyncData;
+import io.syncline.support.Users;
 import io.syncline.support.WireMockResource;
 
 /** A CRM that rejects a field, is fixed, and the dead letters are replayed. */
@@ -150,6 +151,23 @@ class DeadLetterReplayTest {
         JsonNode single = JsonBody.of(given().get("/api/dead-letters/" + listed.path("id").asText()).then().statusCode(200)
                 .extract().asString());
         assertTrue(single.path("payload").asText().contains("Jane Doe"));
+        // the record as received is for an operator; a viewer asking for that one record sees it masked
+        JsonNode asViewer = JsonBody.of(Users.asViewer().get("/api/dead-letters/" + listed.path("id").asText()).then()
+                .statusCode(200).extract().asString());
+        assertEquals("***", new com.fasterxml.jackson.databind.ObjectMapper().readTree(asViewer.path("payload").asText())
+                .path("claimant").path("name").asText());
+    }
+
+    @Test
+    void aViewerCannotReplayOrDeleteADeadLetter() {
+        String claim = rejectedClaim();
+        String id = awaitLetter(claim).path("id").asText();
+        accept(claim);
+        Users.asViewer().post("/api/dead-letters/" + id + "/replay").then().statusCode(403);
+        Users.asViewer().post("/api/dead-letters/replay?flow=" + FLOW).then().statusCode(403);
+        Users.asViewer().delete("/api/dead-letters/" + id).then().statusCode(403);
+        Users.asViewer().get("/api/dead-letters/" + id).then().statusCode(200);
+        assertEquals(0, delivered(claim));
     }
 
     @Test

@@ -16,6 +16,8 @@ import java.util.Map;
 
 import org.awaitility.Awaitility;
 
+import io.syncline.support.Users;
+
 /** The packaged application ({@code target/quarkus-app/quarkus-run.jar}) run as its own process, as a user runs it. */
 final class PackagedApp implements AutoCloseable {
 
@@ -62,6 +64,8 @@ final class PackagedApp implements AutoCloseable {
         String runner = System.getProperty("syncline.runner", "target/quarkus-app/quarkus-run.jar");
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Dsync.data-dir=" + dataDir, "-Dquarkus.http.port=" + port));
+        // the operator otto, so the API can be read as a user would read it
+        Users.operatorSettings().forEach((key, value) -> command.add("-D" + key + "=" + value));
         settings.forEach((key, value) -> command.add("-D" + key + "=" + value));
         command.addAll(List.of("-jar", runner));
         Files.createDirectories(log.getParent());
@@ -86,7 +90,8 @@ final class PackagedApp implements AutoCloseable {
     }
 
     HttpResponse<String> get(String path) throws IOException, InterruptedException {
-        return HTTP.send(HttpRequest.newBuilder(URI.create(url(path))).GET().build(), HttpResponse.BodyHandlers.ofString());
+        return HTTP.send(HttpRequest.newBuilder(URI.create(url(path))).header("Authorization", Users.operatorAuthorization())
+                .GET().build(), HttpResponse.BodyHandlers.ofString());
     }
 
     HttpResponse<String> postJson(String path, String json) throws IOException, InterruptedException {

@@ -3,12 +3,17 @@ package io.syncline.freshness;
 import static io.restassured.RestAssured.given;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.URL;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+
+import jakarta.inject.Inject;
+import jakarta.jms.ConnectionFactory;
+import jakarta.jms.JMSContext;
 
 import org.junit.jupiter.api.Test;
 
@@ -17,38 +22,106 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import io.syncline.support.Chromium;
 import io.syncline.support.Claims;
+import io.syncline.support.Users;
 import io.syncline.support.Watched;
 
-/** The sync-health dashboard, in headless Chromium: a stale flow shows as stale, a healthy one as healthy. */
+/**
+ * The sync-health dashboard, in headless Chromium: it asks who you are, shows a stale flow as stale and a healthy
+ * one as healthy, shows dead letters with personal data masked, and offers actions to an operator only.
+ */
 @QuarkusTest
 @TestProfile(Watched.class)
 class DashboardTest {
 
+    static final Duration WAIT = Duration.ofSeconds(40);
+
     @TestHTTPResource("/")
     URL dashboard;
 
+    @Inject
+    ConnectionFactory connectionFactory;
+
     @Test
-    void theDashboardShowsAStaleFlowAsStaleAndAHealthyOneAsHealthy() throws Exception {
+    void aViewerSeesStaleAndHealthyFlowsAndMaskedDeadLettersButNoActions() throws Exception {
         given().contentType("application/json")
                 .body(Claims.valid(Claims.newClaimNumber()).replace("2026-11-27T09:14:00Z", Instant.now().toString()))
                 .post("/webhooks/insurance-claims").then().statusCode(202);
+        // a claim without its policy number reaches the dead letters with the claimant's name and e-mail in it
+        String refused = Claims.newClaimNumber();
+        sendToQueue("insurance-claims", Claims.valid(refused).replace("\"policyNumber\":\"AUT-4410023\",", ""));
 
         try (Chromium browser = Chromium.start()) {
             browser.open(dashboard.toString());
+            await().atMost(WAIT).until(() -> "false".equals(browser.script("return String(document.getElementById('signin').hidden)")));
+            assertEquals("true", browser.script("return String(document.getElementById('signed-in').hidden)"));
+
+            signIn(browser, Users.VIEWER, "wrong");
+            await().atMost(WAIT).until(() -> !browser.script("return document.getElementById('signin-error').textContent").isEmpty());
+            signIn(browser, Users.VIEWER, Users.VIEWER_PASSWORD);
+            await().atMost(WAIT).until(() -> "false".equals(browser.script("return String(document.getElementById('signed-in').hidden)")));
+            assertEquals("vera", browser.script("return document.getElementById('user').textContent"));
+
             // the page refreshes itself: no reload, just wait for what it shows
-            await().atMost(Duration.ofSeconds(40)).pollInterval(Duration.ofMillis(500)).until(
+            await().atMost(WAIT).pollInterval(Duration.ofMillis(500)).until(
                     () -> "stale".equals(state(browser, "financial-monthly-statements"))
                             && "healthy".equals(state(browser, "insurance-claims")));
-            assertEquals("stale", browser.script(
-                    "return document.querySelector('tr[data-flow=\"financial-monthly-statements\"] .state').textContent"));
             assertTrue(browser.script("return document.querySelector('tr[data-flow=\"financial-monthly-statements\"] .reason').textContent")
                     .startsWith("no data since"));
             assertEquals("15", browser.script("return String(document.querySelectorAll('#flows tr').length)"));
+
+            String letter = await().atMost(WAIT).pollInterval(Duration.ofMillis(500)).until(() -> browser.script(
+                    "const row = [...document.querySelectorAll('#dead-letters tr')].find(r => r.textContent.includes('" + refused + "'));"
+                            + " return row ? row.textContent : ''"), text -> !text.isEmpty());
+            assertTrue(letter.contains("/policyNumber") || letter.contains("policyNumber"), letter);
+            assertTrue(letter.contains("***"), letter);
+            assertFalse(letter.contains("Jane Doe") || letter.contains("jane@example.com"), letter);
+            assertFalse(browser.script("return document.body.innerText").contains("Jane Doe"));
+
+            assertEquals("0", browser.script("return String(document.querySelectorAll('button[data-action]').length)"));
             browser.screenshot(Path.of("target", "dashboard.png"));
         }
     }
 
+    @Test
+    void anOperatorPausesAndResumesAFlowFromTheDashboard() throws Exception {
+        String flow = "retail-loyalty-tiers";
+        try (Chromium browser = Chromium.start()) {
+            browser.open(dashboard.toString());
+            await().atMost(WAIT).until(() -> "false".equals(browser.script("return String(document.getElementById('signin').hidden)")));
+            signIn(browser, Users.OPERATOR, Users.OPERATOR_PASSWORD);
+            await().atMost(WAIT).until(() -> !state(browser, flow).isEmpty());
+
+            click(browser, flow, "pause");
+            await().atMost(WAIT).until(() -> "paused".equals(state(browser, flow)));
+            Users.asViewer().get("/api/flows/" + flow).then().statusCode(200).body("state", org.hamcrest.Matchers.equalTo("paused"));
+
+            click(browser, flow, "resume");
+            await().atMost(WAIT).until(() -> !"paused".equals(state(browser, flow)) && !state(browser, flow).isEmpty());
+            Users.asViewer().get("/api/flows/" + flow).then().statusCode(200)
+                    .body("state", org.hamcrest.Matchers.not(org.hamcrest.Matchers.equalTo("paused")));
+        } finally {
+            Users.asOperator().post("/api/flows/" + flow + "/resume");
+        }
+    }
+
+    private static void signIn(Chromium browser, String user, String password) throws Exception {
+        browser.script("document.getElementById('username').value = '" + user + "';"
+                + " document.getElementById('password').value = '" + password + "';"
+                + " document.getElementById('signin-button').click(); return ''");
+    }
+
+    private static void click(Chromium browser, String flow, String action) throws Exception {
+        assertEquals("clicked", browser.script("const b = document.querySelector('tr[data-flow=\"" + flow
+                + "\"] button[data-action=\"" + action + "\"]'); if (!b) return 'no button'; b.click(); return 'clicked'"));
+    }
+
     private static String state(Chromium browser, String flow) throws Exception {
         return browser.script("const row = document.querySelector('tr[data-flow=\"" + flow + "\"]'); return row ? row.dataset.state : ''");
+    }
+
+    private void sendToQueue(String flow, String body) {
+        try (JMSContext context = connectionFactory.createContext()) {
+            context.createProducer().send(context.createQueue("sync." + flow + ".in"), context.createTextMessage(body));
+        }
     }
 }

@@ -16,6 +16,7 @@ import org.springframework.jms.connection.CachingConnectionFactory;
 import io.smallrye.common.annotation.Identifier;
 
 import io.syncline.config.SyncConfig;
+import io.syncline.security.SecretMasking;
 
 /**
  * The one JMS connection factory Camel's jms component autowires. Creating it starts the embedded broker
@@ -53,6 +54,11 @@ public class BrokerConnection {
     /** The broker's URL as clients see it (no credentials). */
     public String url() {
         return isEmbedded() ? EmbeddedBroker.IN_VM_URL : externalUrl;
+    }
+
+    /** The broker URL as it may be shown (health data, logs): trust and key store passwords masked. */
+    public String displayUrl() {
+        return SecretMasking.url(url());
     }
 
     /** A plain, uncached factory: for health checks and anything that must see the broker as it is now. */

@@ -24,7 +24,7 @@ public class BrokerReadinessCheck implements HealthCheck {
     public HealthCheckResponse call() {
         HealthCheckResponseBuilder response = HealthCheckResponse.named("broker")
                 .withData("embedded", broker.isEmbedded())
-                .withData("url", broker.url());
+                .withData("url", broker.displayUrl());
         if (!broker.embeddedBrokerRunning()) {
             return response.down().withData("error", "the embedded broker is not running").build();
         }

@@ -24,6 +24,7 @@ import org.quartz.TriggerKey;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.syncline.config.SyncConfig;
+import io.syncline.security.SecretMasking;
 import io.syncline.deadletter.DeadLetterStore;
 import io.syncline.freshness.FlowActivity;
 import io.syncline.freshness.FlowHealth;
@@ -139,7 +140,7 @@ public class FlowCatalog {
                 state, shownHealth, intakes,
                 intakes.contains("webhook") ? flow.webhook().secret().filter(s -> !s.isBlank()).isPresent() : null,
                 flow.agentFacing(),
-                new FlowView.Target(flow.target().kind().name(), flow.target().url().orElse(null)),
+                new FlowView.Target(flow.target().kind().name(), flow.target().url().map(SecretMasking::url).orElse(null)),
                 flow.schedule().orElse(null), nextFire,
                 new FlowView.Freshness(flow.freshness().maxLag().map(Duration::toString).orElse(null),
                         flow.freshness().maxSilence().map(Duration::toString).orElse(null), flow.freshness().maxDeadLetters()),

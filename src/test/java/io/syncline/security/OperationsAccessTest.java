@@ -1,9 +1,12 @@
 package io.syncline.security;
 
+import static org.hamcrest.Matchers.anyOf;
 import static org.hamcrest.Matchers.contains;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.equalToIgnoringCase;
+import static org.hamcrest.Matchers.is;
 import static org.hamcrest.Matchers.not;
+import static org.hamcrest.Matchers.notNullValue;
 
 import org.junit.jupiter.api.Test;
 
@@ -62,9 +65,11 @@ class OperationsAccessTest {
 
     @Test
     void probesWellnessMetricsAndWebhooksNeedNoUserByDefault() {
-        for (String path : new String[] { "/q/health/live", "/q/health/ready", "/q/health/well", "/q/health", "/q/metrics" }) {
-            Users.anonymous().get(path).then().statusCode(200);
+        // open means answered: 200, or 503 when a check is DOWN (another test may have left a flow failing)
+        for (String path : new String[] { "/q/health/live", "/q/health/ready", "/q/health/well", "/q/health" }) {
+            Users.anonymous().get(path).then().statusCode(anyOf(is(200), is(503))).body("status", notNullValue());
         }
+        Users.anonymous().get("/q/metrics").then().statusCode(200);
         // a sender's own Authorization header is not checked against Syncline's users: webhooks are signed instead
         Users.anonymous().header("Authorization", "Basic bm9ib2R5OnNlY3JldA==").contentType("application/json")
                 .body(Claims.valid(Claims.newClaimNumber())).post("/webhooks/insurance-claims").then().statusCode(202);

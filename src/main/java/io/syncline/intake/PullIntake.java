@@ -22,6 +22,7 @@ import io.syncline.freshness.FlowActivity;
 import io.syncline.pipeline.BatchRun;
 import io.syncline.pipeline.SourceRecord;
 import io.syncline.pipeline.SyncProperties;
+import io.syncline.security.SecretMasking;
 
 /**
  * A Quartz-timed GET of a source API, page by page from the saved cursor. The source answers
@@ -67,7 +68,7 @@ public class PullIntake {
         }
         String url = pull.url().get();
         exchange.setProperty(URL, url);
-        BatchRun run = new BatchRun(flow, "pull", url);
+        BatchRun run = new BatchRun(flow, "pull", SecretMasking.url(url));
         exchange.setProperty(SyncProperties.BATCH_RUN, run);
         activity.runStarted(run);
         cursors.load(flow).ifPresent(cursor -> exchange.setProperty(CURSOR, cursor));
@@ -127,6 +128,18 @@ public class PullIntake {
             cursors.save(flow, next);
             exchange.setProperty(CURSOR, next);
         }
+    }
+
+    /** The run stopped on an error: its cursor stays, the flow's health says why until a run completes. */
+    public void failed(Exchange exchange) {
+        BatchRun run = exchange.getProperty(SyncProperties.BATCH_RUN, BatchRun.class);
+        Exception error = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
+        String reason = error == null ? "unknown error" : SecretMasking.url(error.getClass().getSimpleName() + ": " + error.getMessage());
+        if (run != null) {
+            activity.runFinished(run, "failed", reason);
+        }
+        LOG.warnf("Flow %s: pull failed after %d item(s); the next run starts again from the saved cursor: %s",
+                exchange.getProperty(SyncProperties.FLOW, String.class), run == null ? 0 : run.rowsRead(), reason);
     }
 
     public void finish(Exchange exchange) {

@@ -71,6 +71,10 @@ class PullIntakeTest {
         await().atMost(Duration.ofSeconds(30)).until(
                 () -> source.findAll(getRequestedFor(urlPathEqualTo(PATH)).withQueryParam("cursor", equalTo("c2"))).size() >= before + 2);
         assertEquals("c2", Files.readString(SyncData.dataDir().resolve("state").resolve(FLOW).resolve("cursor")));
+        // and the flow says it is failing, and why
+        io.restassured.RestAssured.given().get("/api/flows/" + FLOW).then().statusCode(200)
+                .body("health.state", org.hamcrest.Matchers.equalTo("failing"))
+                .body("health.reasons[0]", org.hamcrest.Matchers.containsString("last batch run failed"));
 
         // Once it answers again, the run carries on from c2.
         source.stubFor(get(urlPathEqualTo(PATH)).withQueryParam("cursor", equalTo("c2")).atPriority(1)
@@ -81,5 +85,7 @@ class PullIntakeTest {
         await().atMost(Duration.ofSeconds(30)).until(() -> SyncData.outbox(FLOW).size() == 3);
         await().atMost(Duration.ofSeconds(30)).until(
                 () -> Files.readString(SyncData.dataDir().resolve("state").resolve(FLOW).resolve("cursor")).equals("c3"));
+        await().atMost(Duration.ofSeconds(30)).until(() -> !"failing".equals(io.restassured.RestAssured.given()
+                .get("/api/flows/" + FLOW).then().statusCode(200).extract().path("health.state")));
     }
 }

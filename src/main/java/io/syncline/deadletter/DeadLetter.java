@@ -25,6 +25,8 @@ public record DeadLetter(String id, String flow, String intake, String route, St
     public static final String TARGET_TRANSIENT = "target-transient";
     public static final String TARGET_PERMANENT = "target-permanent";
     public static final String INTERNAL = "internal";
+    /** Moved to the dead letters by the broker itself, after the queue's maximum delivery attempts. */
+    public static final String DELIVERY_ATTEMPTS_EXHAUSTED = "delivery-attempts-exhausted";
 
     static DeadLetter of(SourceRecord source, String key, String route, String category, Throwable error,
             List<FieldError> fieldErrors, int attempts, Instant firstFailure, Instant lastFailure, String targetResponse,

@@ -31,6 +31,8 @@ public class DeadLetterStore {
 
     private static final Pattern FLOW_ID = Pattern.compile("[a-z0-9]+(-[a-z0-9]+)*");
     private static final Pattern LETTER_ID = Pattern.compile("[0-9a-fA-F-]{36}");
+    /** A message the broker moved here itself (after its maximum delivery attempts) is known by its JMS id. */
+    private static final Pattern BROKER_MOVED_ID = Pattern.compile("ID:[0-9a-fA-F-]{36}");
 
     private final BrokerConnection broker;
     private final SyncConfig config;
@@ -46,15 +48,17 @@ public class DeadLetterStore {
     public List<DeadLetter> list(Optional<String> flow, Optional<String> category, Optional<java.time.Instant> since,
             int offset, int limit) {
         List<String> conditions = new ArrayList<>();
+        // a message the broker moved here itself has none of Syncline's properties: only the queue it came from
         flow.ifPresent(f -> {
             requireMatch(FLOW_ID, f, "flow");
-            conditions.add("syncFlow = '" + f + "'");
+            conditions.add("(syncFlow = '" + f + "' OR _AMQ_ORIG_ADDRESS = 'sync." + f + ".in')");
         });
         category.ifPresent(c -> {
             requireMatch(FLOW_ID, c, "category");
-            conditions.add("syncCategory = '" + c + "'");
+            conditions.add(DeadLetter.DELIVERY_ATTEMPTS_EXHAUSTED.equals(c) ? "syncDeadLetterId IS NULL" : "syncCategory = '" + c + "'");
         });
-        since.ifPresent(t -> conditions.add("syncDeadLetteredAt >= " + t.toEpochMilli()));
+        since.ifPresent(t -> conditions.add("(syncDeadLetteredAt >= " + t.toEpochMilli()
+                + " OR (syncDeadLetterId IS NULL AND JMSTimestamp >= " + t.toEpochMilli() + "))"));
         List<DeadLetter> page = browse(conditions.isEmpty() ? null : String.join(" AND ", conditions), offset + limit);
         return page.subList(Math.min(offset, page.size()), page.size());
     }
@@ -113,13 +117,12 @@ public class DeadLetterStore {
      * whether it goes (commit) or stays (rollback). Nothing is removed unless {@code work} says so and returns.
      */
     public <T> Optional<T> take(String id, java.util.function.Function<DeadLetter, Taken<T>> work) {
-        requireMatch(LETTER_ID, id, "id");
+        String selector = selectorFor(id);
         try (ActiveMQConnectionFactory factory = broker.newDirectFactory();
                 var connection = factory.createConnection();
                 Session session = connection.createSession(true, Session.SESSION_TRANSACTED)) {
             connection.start();
-            var consumer = session.createConsumer(session.createQueue(config.broker().deadLetterAddress()),
-                    "syncDeadLetterId = '" + id + "'");
+            var consumer = session.createConsumer(session.createQueue(config.broker().deadLetterAddress()), selector);
             Message message = consumer.receive(2000);
             if (message == null) {
                 return Optional.empty();
@@ -148,8 +151,16 @@ public class DeadLetterStore {
     }
 
     public Optional<DeadLetter> find(String id) {
+        return browse(selectorFor(id), 1).stream().findFirst();
+    }
+
+    /** Ids are checked before they go into a selector: a dead letter's own id, or the JMS id of a broker-moved one. */
+    private static String selectorFor(String id) {
+        if (BROKER_MOVED_ID.matcher(id).matches()) {
+            return "JMSMessageID = '" + id + "'";
+        }
         requireMatch(LETTER_ID, id, "id");
-        return browse("syncDeadLetterId = '" + id + "'", 1).stream().findFirst();
+        return "syncDeadLetterId = '" + id + "'";
     }
 
 
@@ -186,7 +197,7 @@ public class DeadLetterStore {
         String origin = message.getStringProperty("_AMQ_ORIG_ADDRESS");
         String flow = origin != null && origin.startsWith("sync.") && origin.endsWith(".in")
                 ? origin.substring("sync.".length(), origin.length() - ".in".length()) : null;
-        return new DeadLetter(message.getJMSMessageID(), flow, "jms", origin, "delivery-attempts-exhausted", null,
+        return new DeadLetter(message.getJMSMessageID(), flow, "jms", origin, DeadLetter.DELIVERY_ATTEMPTS_EXHAUSTED, null,
                 "The broker moved the message here after its maximum delivery attempts", List.of(),
                 message.getIntProperty("JMSXDeliveryCount"), null, null, null, null,
                 message.getStringProperty("syncEventId"), null, message.getStringProperty("syncReceivedAt"), null, null,

@@ -17,6 +17,12 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 
+import jakarta.inject.Inject;
+import jakarta.jms.ConnectionFactory;
+import jakarta.jms.JMSConsumer;
+import jakarta.jms.JMSContext;
+import jakarta.jms.Queue;
+
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -42,6 +48,8 @@ class DeadLetterReplayTest {
         public Map<String, String> getConfigOverrides() {
             return Map.of("sync.flows.insurance-claims.target.kind", "http",
                     "sync.dead-letters.max-replays", "2",
+                    "sync.broker.max-delivery-attempts", "2",
+                    "sync.broker.redelivery-delay", "0s",
                     "sync.retry.max-redeliveries", "1");
         }
 
@@ -57,6 +65,9 @@ class DeadLetterReplayTest {
     static final Duration WAIT = Duration.ofSeconds(30);
 
     WireMockServer crm;
+
+    @Inject
+    ConnectionFactory connectionFactory;
 
     @BeforeEach
     void crmAcceptsByDefault() {
@@ -179,6 +190,45 @@ class DeadLetterReplayTest {
         given().delete("/api/dead-letters/" + id).then().statusCode(404);
     }
 
+    @Test
+    void aMessageTheBrokerMovedAfterItsDeliveryAttemptsCanBeReadReplayedAndDeleted() throws Exception {
+        String replayed = Claims.newClaimNumber();
+        String deleted = Claims.newClaimNumber();
+        // a consumer that keeps rolling back (here: the test's, while the flow's own worker is paused) exhausts the
+        // queue's delivery attempts, and the broker itself moves the message to the dead letters
+        given().post("/api/flows/" + FLOW + "/pause").then().statusCode(200);
+        try (JMSContext context = connectionFactory.createContext(JMSContext.SESSION_TRANSACTED)) {
+            Queue queue = context.createQueue("sync." + FLOW + ".in");
+            context.createProducer().send(queue, Claims.valid(replayed));
+            context.createProducer().send(queue, Claims.valid(deleted));
+            context.commit();
+            try (JMSConsumer consumer = context.createConsumer(queue)) {
+                for (int attempt = 0; attempt < 10 && consumer.receive(3000) != null; attempt++) {
+                    context.rollback();
+                }
+            }
+        } finally {
+            given().post("/api/flows/" + FLOW + "/resume").then().statusCode(200);
+        }
+        accept(replayed);
+
+        JsonNode moved = await().atMost(WAIT).until(() -> movedLetterOf(replayed), l -> l != null);
+        assertEquals("delivery-attempts-exhausted", moved.path("category").asText());
+        assertTrue(moved.path("id").asText().startsWith("ID:"), moved.path("id").asText());
+        assertEquals(2, given().queryParam("flow", FLOW).queryParam("category", "delivery-attempts-exhausted")
+                .get("/api/dead-letters").then().statusCode(200).extract().<Integer>path("count"));
+        given().get("/api/dead-letters/" + moved.path("id").asText()).then().statusCode(200)
+                .body("payload", org.hamcrest.Matchers.containsString(replayed));
+        given().post("/api/dead-letters/" + moved.path("id").asText() + "/replay").then().statusCode(200)
+                .body("outcome", is("delivered"));
+        assertEquals(1, delivered(replayed));
+        given().get("/api/dead-letters/" + moved.path("id").asText()).then().statusCode(404);
+
+        String other = await().atMost(WAIT).until(() -> movedLetterOf(deleted), l -> l != null).path("id").asText();
+        given().delete("/api/dead-letters/" + other).then().statusCode(204);
+        given().get("/api/dead-letters/" + other).then().statusCode(404);
+    }
+
     private String rejectedClaim() {
         String claim = Claims.newClaimNumber();
         crm.stubFor(post(urlEqualTo(PATH)).withRequestBody(matchingJsonPath("$.key", equalTo(claim))).atPriority(1)
@@ -200,6 +250,11 @@ class DeadLetterReplayTest {
 
     private static JsonNode awaitLetter(String claim) {
         return await().atMost(WAIT).until(() -> letterOf(claim), l -> l != null);
+    }
+
+    /** The broker knows no key: a letter it moved is found by what its payload holds. */
+    private static JsonNode movedLetterOf(String claim) {
+        return SyncData.deadLetters(FLOW).stream().filter(d -> d.path("payload").asText().contains(claim)).findFirst().orElse(null);
     }
 
     private static JsonNode letterOf(String claim) {

@@ -76,7 +76,7 @@ public class FlowStartupCheck {
     }
 
     /** A salesforce flow needs its sObject and external id field, and the org's credentials. */
-    private static List<String> salesforceProblems(SyncConfig config, String flowId) {
+    static List<String> salesforceProblems(SyncConfig config, String flowId) {
         List<String> problems = new ArrayList<>();
         SyncConfig.SalesforceObject target = config.flow(flowId).target().salesforce();
         String prefix = "flow " + flowId + ": sync.flows." + flowId + ".target.kind=salesforce needs ";

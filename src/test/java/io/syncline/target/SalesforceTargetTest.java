@@ -103,13 +103,14 @@ class SalesforceTargetTest {
         org.stubFor(patch(urlEqualTo(CLAIM_PATH + claim)).inScenario(claim).whenScenarioStateIs(STARTED)
                 .willSetStateTo("updated").willReturn(aResponse().withStatus(201)
                         .withBody("{\"id\":\"a0B5e00000AbCdEAAV\",\"success\":true,\"errors\":[],\"created\":true}")));
+        long published = publishedCount(CLAIMS);
         accept(Claims.valid(claim));
         await().atMost(WAIT).until(() -> upsertsOf(claim).size() == 1);
         accept(Claims.valid(claim).replace("2026-11-27T09:14:00Z", "2026-11-27T10:30:00Z").replace("4820.50", "5100.00"));
 
         List<LoggedRequest> upserts = await().atMost(WAIT).until(() -> upsertsOf(claim), r -> r.size() == 2);
         assertTrue(upserts.stream().anyMatch(r -> r.getBodyAsString().contains("5100")));
-        await().atMost(WAIT).until(() -> publishedCount(CLAIMS) >= 2);
+        await().atMost(WAIT).until(() -> publishedCount(CLAIMS) >= published + 2);
         assertTrue(deadLettersOf(CLAIMS, claim).isEmpty());
     }
 
@@ -211,6 +212,48 @@ class SalesforceTargetTest {
     }
 
     @Test
+    void severalRecordsMatchingTheExternalIdOrADuplicateValueAreDeadLetteredWithTheSalesforceCode() {
+        String ambiguous = Claims.newClaimNumber();
+        String duplicate = Claims.newClaimNumber();
+        org.stubFor(patch(urlEqualTo(CLAIM_PATH + ambiguous)).willReturn(json(300,
+                "[\"" + API + "/sobjects/Claim__c/a0B5e00000AbCdEAAV\",\"" + API + "/sobjects/Claim__c/a0B5e00000AbCdFAAV\"]")));
+        org.stubFor(patch(urlEqualTo(CLAIM_PATH + duplicate)).willReturn(json(400,
+                "[{\"message\":\"duplicate value found: Claimant_Email__c duplicates value on record with id: a0B5e00000AbCdE\","
+                        + "\"errorCode\":\"DUPLICATE_VALUE\",\"fields\":[\"Claimant_Email__c\"]}]")));
+        accept(Claims.valid(ambiguous));
+        accept(Claims.valid(duplicate));
+
+        JsonNode several = await().atMost(WAIT).until(() -> deadLettersOf(CLAIMS, ambiguous), l -> l.size() == 1).get(0);
+        assertEquals("target-permanent", several.path("category").asText());
+        assertEquals(1, several.path("attempts").asInt());
+        assertThat(several.path("targetResponse").asText(), containsString("HTTP 300 MULTIPLE_CHOICES"));
+        JsonNode taken = await().atMost(WAIT).until(() -> deadLettersOf(CLAIMS, duplicate), l -> l.size() == 1).get(0);
+        assertEquals("target-permanent", taken.path("category").asText());
+        assertThat(taken.path("targetResponse").asText(), containsString(
+                "HTTP 400 DUPLICATE_VALUE: duplicate value found: Claimant_Email__c duplicates value on record with id: a0B5e00000AbCdE [Claimant_Email__c]"));
+        assertEquals(1, upsertsOf(duplicate).size(), "a refused record is not sent again");
+    }
+
+    @Test
+    void aServerErrorAndATimeoutAreRetried() {
+        String claim = Claims.newClaimNumber();
+        org.stubFor(patch(urlEqualTo(CLAIM_PATH + claim)).inScenario(claim).whenScenarioStateIs(STARTED).willSetStateTo("slow")
+                .willReturn(json(503, "[{\"message\":\"Service Unavailable\",\"errorCode\":\"SERVER_UNAVAILABLE\"}]")));
+        // sync.salesforce.request-timeout=2s in this profile
+        org.stubFor(patch(urlEqualTo(CLAIM_PATH + claim)).inScenario(claim).whenScenarioStateIs("slow").willSetStateTo("up")
+                .willReturn(json(201, "{\"id\":\"a0B5e00000AbCdEAAV\",\"success\":true,\"errors\":[],\"created\":true}")
+                        .withFixedDelay(3000)));
+        org.stubFor(patch(urlEqualTo(CLAIM_PATH + claim)).inScenario(claim).whenScenarioStateIs("up")
+                .willReturn(json(201, "{\"id\":\"a0B5e00000AbCdEAAV\",\"success\":true,\"errors\":[],\"created\":true}")));
+        long published = publishedCount(CLAIMS);
+        accept(Claims.valid(claim));
+
+        await().atMost(WAIT).until(() -> upsertsOf(claim).size() == 3);
+        await().atMost(WAIT).until(() -> publishedCount(CLAIMS) > published);
+        assertTrue(deadLettersOf(CLAIMS, claim).isEmpty());
+    }
+
+    @Test
     void unableToLockRowIsRetriedUntilTheRecordIsTaken() {
         String claim = Claims.newClaimNumber();
         org.stubFor(patch(urlEqualTo(CLAIM_PATH + claim)).inScenario(claim).whenScenarioStateIs(STARTED).willSetStateTo("free")
@@ -218,10 +261,11 @@ class SalesforceTargetTest {
                         + "\"errorCode\":\"UNABLE_TO_LOCK_ROW\",\"fields\":[]}]")));
         org.stubFor(patch(urlEqualTo(CLAIM_PATH + claim)).inScenario(claim).whenScenarioStateIs("free")
                 .willReturn(json(201, "{\"id\":\"a0B5e00000AbCdEAAV\",\"success\":true,\"errors\":[],\"created\":true}")));
+        long published = publishedCount(CLAIMS);
         accept(Claims.valid(claim));
 
         await().atMost(WAIT).until(() -> upsertsOf(claim).size() == 2);
-        await().atMost(WAIT).until(() -> publishedCount(CLAIMS) >= 1);
+        await().atMost(WAIT).until(() -> publishedCount(CLAIMS) > published);
         assertTrue(deadLettersOf(CLAIMS, claim).isEmpty());
     }
 
@@ -249,6 +293,7 @@ class SalesforceTargetTest {
         accept(Claims.valid(warm));
         await().atMost(WAIT).until(() -> upsertsOf(warm).size() == 1);
         int logins = org.findAll(postRequestedFor(urlEqualTo(TOKEN))).size();
+        long published = publishedCount(CLAIMS);
 
         org.stubFor(post(urlEqualTo(TOKEN)).atPriority(1).willReturn(token("00D5e000000TOKEN!AQ4AQRenewed")));
         org.stubFor(patch(urlEqualTo(CLAIM_PATH + claim)).atPriority(1)
@@ -259,7 +304,7 @@ class SalesforceTargetTest {
         List<LoggedRequest> upserts = await().atMost(WAIT).until(() -> upsertsOf(claim), r -> r.size() == 2);
         assertEquals("Bearer 00D5e000000TOKEN!AQ4AQRenewed", upserts.get(1).getHeader("Authorization"));
         assertEquals(logins + 1, org.findAll(postRequestedFor(urlEqualTo(TOKEN))).size(), "one re-authentication");
-        await().atMost(WAIT).until(() -> publishedCount(CLAIMS) >= 2);
+        await().atMost(WAIT).until(() -> publishedCount(CLAIMS) > published);
         assertTrue(deadLettersOf(CLAIMS, claim).isEmpty());
     }
 

@@ -31,8 +31,7 @@ public record FlowView(String id, String industry, String dataFlow, String mode,
     }
 
     /** @param salesforce what a salesforce target writes and whether it publishes now; null for other kinds */
-    @JsonInclude(JsonInclude.Include.NON_NULL)
-    public record Target(String kind, String url, Salesforce salesforce) {
+    public record Target(String kind, String url, @JsonInclude(JsonInclude.Include.NON_NULL) Salesforce salesforce) {
     }
 
     /**

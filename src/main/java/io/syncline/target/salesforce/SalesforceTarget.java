@@ -75,7 +75,7 @@ public class SalesforceTarget {
             bulkRuns.add(run);
         }
         List<Envelope> delivered;
-        if (chunk.size() == 1 && isRealTime(chunk.get(0))) {
+        if (chunk.size() == 1 && chunk.get(0).isRealTime()) {
             upsert(exchange, chunk.get(0), target);
             delivered = chunk;
         } else if (run != null && bulkRuns.contains(run)) {
@@ -165,8 +165,4 @@ public class SalesforceTarget {
         }
     }
 
-    private static boolean isRealTime(Envelope envelope) {
-        String intake = envelope.source().intake();
-        return "webhook".equals(intake) || "jms".equals(intake);
-    }
 }

@@ -325,6 +325,9 @@ class SalesforceTargetTest {
         JsonNode risk = flow(RISK).path("target").path("salesforce");
         assertEquals(500, risk.path("apiRemaining").asLong());
         assertEquals("non-critical", risk.path("priority").asText());
+        assertEquals("Risk_Record__c", risk.path("sobject").asText());
+        assertEquals("Risk_Record_Id__c", risk.path("externalIdField").asText());
+        assertEquals(1000, risk.path("apiReserve").asLong());
         assertEquals("critical", flow(CLAIMS).path("target").path("salesforce").path("priority").asText());
         assertThat(api().get("/q/metrics").then().statusCode(200).extract().asString(),
                 containsString("syncline_salesforce_api_remaining 500.0"));

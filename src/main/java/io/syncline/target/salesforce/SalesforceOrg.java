@@ -47,6 +47,9 @@ public class SalesforceOrg {
         }
         component.setHttpRequestTimeout(org.requestTimeout().toMillis());
         component.setHttpClientConnectionTimeout(org.requestTimeout().toMillis());
+        // Syncline sends no generated DTOs (rawPayload JSON, SObjectRecord for collections); naming this package
+        // tells camel-salesforce so, instead of a warning at every start that getSObject* operations will not work.
+        component.setPackages(SObjectRecord.class.getPackageName());
         SalesforceEndpointConfig endpoints = new SalesforceEndpointConfig();
         endpoints.setApiVersion(org.apiVersion());
         component.setConfig(endpoints);

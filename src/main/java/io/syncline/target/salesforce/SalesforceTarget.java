@@ -63,7 +63,13 @@ public class SalesforceTarget {
         String flow = exchange.getProperty(SyncProperties.FLOW, String.class);
         SyncConfig.SalesforceObject target = config.flow(flow).target().salesforce();
 
-        budget.awaitAllowance(flow, () -> refreshLimits(exchange));
+        try {
+            budget.awaitAllowance(flow, () -> refreshLimits(exchange));
+        } catch (InterruptedException stopping) {
+            // the application stops while the flow holds: the chunk was not sent, which a retry or a replay can do
+            Thread.currentThread().interrupt();
+            throw new TransientTargetException("Flow " + flow + " was holding for the Salesforce API reserve when it stopped");
+        }
         if (!budget.pauseLeft().isZero()) {
             exchange.getMessage().setHeader(Exchange.REDELIVERY_DELAY,
                     Math.min(budget.pauseLeft().toMillis(), config.retry().maxDelayMs()));

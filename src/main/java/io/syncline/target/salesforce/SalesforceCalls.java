@@ -1,13 +1,17 @@
 package io.syncline.target.salesforce;
 
+import java.io.IOException;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeoutException;
 import java.util.stream.Collectors;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
 import org.apache.camel.Exchange;
+import org.apache.camel.Message;
 import org.apache.camel.ProducerTemplate;
 import org.apache.camel.component.salesforce.api.SalesforceException;
 import org.apache.camel.component.salesforce.api.SalesforceMultipleChoicesException;
@@ -50,9 +54,9 @@ public class SalesforceCalls {
      * returns the answer. A failure is thrown as a Transient- or PermanentTargetException, the Salesforce codes in
      * the pipeline exchange's {@code syncTargetResponse}.
      */
-    public org.apache.camel.Message call(Exchange pipeline, String operation, Map<String, Object> headers, Object body) {
+    public Message call(Exchange pipeline, String operation, Map<String, Object> headers, Object body) {
         Exchange call = producer.send("salesforce:" + operation, c -> {
-            c.getMessage().setHeaders(new java.util.HashMap<>(headers));
+            c.getMessage().setHeaders(new HashMap<>(headers));
             c.getMessage().setBody(body);
         });
         budget.observe(call.getMessage().getHeader("Sforce-Limit-Info", String.class));
@@ -71,8 +75,8 @@ public class SalesforceCalls {
         int status = salesforce == null ? 0 : salesforce.getStatusCode();
         List<RestError> errors = salesforce == null || salesforce.getErrors() == null ? List.of() : salesforce.getErrors();
         String codes = errors.stream().map(SalesforceCalls::describe).collect(Collectors.joining("; "));
-        boolean timedOut = hasCause(error, java.util.concurrent.TimeoutException.class)
-                || hasCause(error, java.io.IOException.class);
+        boolean timedOut = hasCause(error, TimeoutException.class)
+                || hasCause(error, IOException.class);
         pipeline.setProperty(SyncProperties.TARGET_RESPONSE, excerpt(operation + ": HTTP " + status
                 + (codes.isEmpty() ? "" : " " + codes) + (timedOut ? " (no answer: " + rootCause(error) + ")" : "")));
 

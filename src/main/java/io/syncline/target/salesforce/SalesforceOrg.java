@@ -1,5 +1,10 @@
 package io.syncline.target.salesforce;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Named;
@@ -57,8 +62,8 @@ public class SalesforceOrg {
     }
 
     /** What is missing for the configured authentication, as configuration keys; empty when nothing is. */
-    public static java.util.List<String> missingCredentials(SyncConfig.Salesforce org) {
-        java.util.List<String> missing = new java.util.ArrayList<>();
+    public static List<String> missingCredentials(SyncConfig.Salesforce org) {
+        List<String> missing = new ArrayList<>();
         if (org.clientId().filter(s -> !s.isBlank()).isEmpty()) {
             missing.add("sync.salesforce.client-id");
         }
@@ -68,7 +73,7 @@ public class SalesforceOrg {
             }
             if (org.keystorePath().filter(s -> !s.isBlank()).isEmpty()) {
                 missing.add("sync.salesforce.keystore-path");
-            } else if (!java.nio.file.Files.isReadable(java.nio.file.Path.of(org.keystorePath().get()))) {
+            } else if (!Files.isReadable(Path.of(org.keystorePath().get()))) {
                 missing.add("sync.salesforce.keystore-path (" + org.keystorePath().get() + " is not readable)");
             }
         } else if (org.clientSecret().filter(s -> !s.isBlank()).isEmpty()) {

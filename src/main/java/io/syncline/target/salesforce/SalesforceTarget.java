@@ -12,6 +12,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Named;
 
 import org.apache.camel.Exchange;
+import org.apache.camel.component.salesforce.api.dto.Limits;
 import org.apache.camel.component.salesforce.api.dto.RestError;
 import org.apache.camel.component.salesforce.api.dto.UpsertSObjectResult;
 
@@ -158,8 +159,8 @@ public class SalesforceTarget {
     /** GET /limits, for a held flow to see whether the org has calls again. */
     private Boolean refreshLimits(Exchange exchange) {
         try {
-            org.apache.camel.component.salesforce.api.dto.Limits limits = calls.call(exchange, "limits", Map.of(), null)
-                    .getBody(org.apache.camel.component.salesforce.api.dto.Limits.class);
+            Limits limits = calls.call(exchange, "limits", Map.of(), null)
+                    .getBody(Limits.class);
             if (limits != null && limits.getDailyApiRequests() != null) {
                 budget.observe(limits.getDailyApiRequests().getMax() - limits.getDailyApiRequests().getRemaining(),
                         limits.getDailyApiRequests().getMax());

@@ -25,9 +25,22 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.InputStream;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyStore;
+import java.security.Signature;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Base64;
 import java.util.List;
 import java.util.Set;
+
+import org.eclipse.microprofile.config.Config;
+import org.eclipse.microprofile.config.ConfigProvider;
 
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -91,6 +104,7 @@ class SalesforceTargetTest {
         assertTrue(upsert.getHeader("Authorization").startsWith("Bearer 00D5e000000TOKEN!"));
         assertTrue(org.findAll(postRequestedFor(urlEqualTo(TOKEN))).stream().allMatch(t -> t.getBodyAsString()
                 .contains("grant_type=urn%3Aietf%3Aparams%3Aoauth%3Agrant-type%3Ajwt-bearer")));
+        assertJwtBearerAssertion(org.findAll(postRequestedFor(urlEqualTo(TOKEN))).get(0).getBodyAsString());
         assertTrue(deadLettersOf(CLAIMS, claim).isEmpty());
     }
 
@@ -159,7 +173,7 @@ class SalesforceTargetTest {
         assertEquals(3, requests.size(), "the chunk, then the locked record twice");
         JsonNode firstRequest = readTree(requests.get(0).getBodyAsString()).path("records");
         // the segment (parent key) of each record, in the order sent: one run per segment
-        List<String> segments = new java.util.ArrayList<>();
+        List<String> segments = new ArrayList<>();
         firstRequest.forEach(r -> segments.add(r.path("Segment__c").asText()));
         assertEquals(segments.stream().distinct().count(), runs(segments), "records of a segment are contiguous: " + segments);
         assertEquals(1, readTree(requests.get(2).getBodyAsString()).path("records").size());
@@ -342,6 +356,32 @@ class SalesforceTargetTest {
         JsonNode report = await().atMost(WAIT).until(() -> SyncData.report(RISK, name), r -> r.isPresent()).get();
         assertEquals(10, report.path("published").asLong());
         assertEquals("publishing", flow(RISK).path("target").path("salesforce").path("publishing").asText());
+    }
+
+    /** The assertion is what Salesforce checks: RS256 over header and claims, by the connected app's key. */
+    private void assertJwtBearerAssertion(String tokenRequest) throws Exception {
+        String assertion = Arrays.stream(tokenRequest.split("&")).filter(p -> p.startsWith("assertion="))
+                .map(p -> URLDecoder.decode(p.substring("assertion=".length()), StandardCharsets.UTF_8))
+                .findFirst().orElseThrow();
+        String[] parts = assertion.split("\\.");
+        Base64.Decoder base64 = Base64.getUrlDecoder();
+        assertEquals("RS256", JSON.readTree(base64.decode(parts[0])).path("alg").asText());
+        JsonNode claims = JSON.readTree(base64.decode(parts[1]));
+        assertEquals(SalesforceOrgResource.CLIENT_ID, claims.path("iss").asText());
+        assertEquals(SalesforceOrgResource.USERNAME, claims.path("sub").asText());
+        assertEquals(org.baseUrl(), claims.path("aud").asText());
+        assertTrue(claims.path("exp").asLong() > System.currentTimeMillis() / 1000 - 60);
+
+        KeyStore keystore = KeyStore.getInstance("PKCS12");
+        Config config = ConfigProvider.getConfig();
+        char[] password = config.getValue("sync.salesforce.keystore-password", String.class).toCharArray();
+        try (InputStream in = Files.newInputStream(Path.of(config.getValue("sync.salesforce.keystore-path", String.class)))) {
+            keystore.load(in, password);
+        }
+        Signature rs256 = Signature.getInstance("SHA256withRSA");
+        rs256.initVerify(keystore.getCertificate(keystore.aliases().nextElement()).getPublicKey());
+        rs256.update((parts[0] + "." + parts[1]).getBytes(StandardCharsets.US_ASCII));
+        assertTrue(rs256.verify(base64.decode(parts[2])), "signed with the keystore's private key");
     }
 
     // --- what a user sees --------------------------------------------------------------------------------------

@@ -79,7 +79,9 @@ class SalesforceTargetTest {
     @BeforeEach
     void orgAcceptsByDefault() {
         org = SalesforceOrgResource.server();
-        org.resetAll();
+        // the request journal stays: the app's first login may have happened in an earlier test
+        org.resetMappings();
+        org.resetScenarios();
         SalesforceCollections.reset();
         org.stubFor(post(urlEqualTo(TOKEN)).atPriority(10).willReturn(token("00D5e000000TOKEN!AQ4AQFirst")));
         org.stubFor(patch(urlPathMatching(CLAIM_PATH + ".*")).atPriority(10).willReturn(aResponse().withStatus(201)

@@ -43,6 +43,76 @@ public interface SyncConfig {
         String metrics();
     }
 
+    Salesforce salesforce();
+
+    /** The one Salesforce org of this installation, shared by every flow with {@code target.kind=salesforce}. */
+    interface Salesforce {
+        /** {@code https://login.salesforce.com}, {@code https://test.salesforce.com} or the org's My Domain. */
+        @WithDefault("https://login.salesforce.com")
+        String loginUrl();
+
+        @WithDefault("jwt")
+        SalesforceAuth auth();
+
+        /** The connected app's consumer key. */
+        Optional<String> clientId();
+
+        /** The connected app's consumer secret (client credentials only). */
+        Optional<String> clientSecret();
+
+        /** The user a JWT bearer token is issued for. */
+        Optional<String> username();
+
+        /** PKCS12 keystore holding the private key whose certificate the connected app has (JWT only). */
+        Optional<String> keystorePath();
+
+        Optional<String> keystorePassword();
+
+        /** The JWT {@code aud}; defaults to the login URL (set https://test.salesforce.com for a sandbox behind My Domain). */
+        Optional<String> jwtAudience();
+
+        @WithDefault("61.0")
+        String apiVersion();
+
+        /** One request to Salesforce, login included. */
+        @WithDefault("30s")
+        Duration requestTimeout();
+
+        /** Daily API calls kept for critical flows: below it, batch flows that are not agent-facing hold. */
+        @WithDefault("5000")
+        long apiReserve();
+
+        /** While held, how often the org's remaining allocation is read again (GET /limits). */
+        @WithDefault("60s")
+        Duration holdCheckInterval();
+
+        /** How long publishing pauses after REQUEST_LIMIT_EXCEEDED or 429 when Salesforce gives no Retry-After. */
+        @WithDefault("30s")
+        Duration limitBackoff();
+
+        /** Resends of records Salesforce could not lock (UNABLE_TO_LOCK_ROW) before they count as failed. */
+        @WithDefault("3")
+        int lockRetries();
+
+        /** Largest random pause before such a resend. */
+        @WithDefault("2s")
+        Duration lockRetryJitter();
+
+        /** How often a Bulk API 2.0 job's state is read while it runs. */
+        @WithDefault("5s")
+        Duration bulkPollInterval();
+
+        /** A Bulk API 2.0 job not finished by then fails the chunk as transient (the job is left to Salesforce). */
+        @WithDefault("30m")
+        Duration bulkTimeout();
+    }
+
+    /** {@code jwt}: OAuth 2.0 JWT bearer; {@code client-credentials}: OAuth 2.0 client credentials. */
+    enum SalesforceAuth {
+        jwt,
+        client_credentials
+    }
+
     /** What one record, line or file may be; beyond it, a clear error and nothing else lost. */
     interface Limits {
         /** Nesting depth of a JSON document (webhook body, JSON Lines line, page item). */
@@ -74,6 +144,18 @@ public interface SyncConfig {
             throw new IllegalStateException("No configuration block sync.flows." + flowId + " for flow " + flowId);
         }
         return flow;
+    }
+
+    /**
+     * Rows per chunk of a file: the flow's {@code target.chunk-size}, else {@code sync.batch.chunk-size}; for a
+     * salesforce target one more than its bulk threshold, so the first chunk tells whether the file is above it.
+     */
+    default int fileChunkSize(String flowId) {
+        Target target = flow(flowId).target();
+        if (target.chunkSize().isPresent()) {
+            return target.chunkSize().get();
+        }
+        return target.kind() == TargetKind.salesforce ? target.salesforce().bulkThreshold() + 1 : batch().chunkSize();
     }
 
     interface Broker {
@@ -211,7 +293,9 @@ public interface SyncConfig {
         /** JSON Lines files under ${sync.data-dir}/outbox/. */
         outbox,
         /** POST to target.url. */
-        http
+        http,
+        /** Upsert by external id into the org of {@code sync.salesforce.*}; see {@link SalesforceObject}. */
+        salesforce
     }
 
     interface Target {
@@ -224,6 +308,34 @@ public interface SyncConfig {
 
         @WithDefault("10s")
         Duration timeout();
+
+        /** What a {@code salesforce} target writes: the sObject, its external id and the field mapping. */
+        SalesforceObject salesforce();
+    }
+
+    /** A flow's records as sObjects: {@code sync.flows.<id>.target.salesforce.*}. */
+    interface SalesforceObject {
+        /** The sObject's API name, e.g. {@code Claim__c}. */
+        Optional<String> sobject();
+
+        /** The external id field upserts match on, e.g. {@code Claim_Number__c}; its value is the record's key. */
+        Optional<String> externalIdField();
+
+        /**
+         * sObject field to record field: {@code mapping.Amount__c=amount} or a JSON Pointer,
+         * {@code mapping.Policy__c=/policy/number}. A record value that is absent or null is not sent.
+         */
+        Map<String, String> mapping();
+
+        /**
+         * Record field or JSON Pointer of the parent record (e.g. the account of a contact): records that share it
+         * travel in the same request, in order, so that Salesforce does not lock the parent row for two requests.
+         */
+        Optional<String> parentKey();
+
+        /** A file with more rows than this goes through a Bulk API 2.0 ingest job rather than sObject Collections. */
+        @WithDefault("2000")
+        int bulkThreshold();
     }
 
     interface Freshness {

@@ -29,6 +29,7 @@ import io.syncline.deadletter.DeadLetterStore;
 import io.syncline.freshness.FlowActivity;
 import io.syncline.freshness.FlowHealth;
 import io.syncline.pipeline.Outcomes;
+import io.syncline.target.salesforce.SalesforceBudget;
 
 /**
  * The flows as configured and as running: each {@code sync.flows.<id>} block, joined with the Camel routes named
@@ -52,10 +53,12 @@ public class FlowCatalog {
     private final FlowHealth health;
     private final FlowActivity activity;
     private final DeadLetterStore deadLetters;
+    private final SalesforceBudget salesforceBudget;
 
     FlowCatalog(CamelContext camel, SyncConfig config, MeterRegistry registry, FlowHealth health, FlowActivity activity,
-            DeadLetterStore deadLetters) {
+            DeadLetterStore deadLetters, SalesforceBudget salesforceBudget) {
         this.camel = camel;
+        this.salesforceBudget = salesforceBudget;
         this.config = config;
         this.registry = registry;
         this.health = health;
@@ -140,11 +143,24 @@ public class FlowCatalog {
                 state, shownHealth, intakes,
                 intakes.contains("webhook") ? flow.webhook().secret().filter(s -> !s.isBlank()).isPresent() : null,
                 flow.agentFacing(),
-                new FlowView.Target(flow.target().kind().name(), flow.target().url().map(SecretMasking::url).orElse(null)),
+                target(id, flow.target()),
                 flow.schedule().orElse(null), nextFire,
                 new FlowView.Freshness(flow.freshness().maxLag().map(Duration::toString).orElse(null),
                         flow.freshness().maxSilence().map(Duration::toString).orElse(null), flow.freshness().maxDeadLetters()),
                 counters(id), activity.progress(id).orElse(null), routeViews);
+    }
+
+    private FlowView.Target target(String flowId, SyncConfig.Target target) {
+        FlowView.Salesforce salesforce = null;
+        if (target.kind() == SyncConfig.TargetKind.salesforce) {
+            long remaining = salesforceBudget.remaining();
+            salesforce = new FlowView.Salesforce(target.salesforce().sobject().orElse(null),
+                    target.salesforce().externalIdField().orElse(null),
+                    salesforceBudget.isCritical(flowId) ? "critical" : "non-critical",
+                    salesforceBudget.isHeld(flowId) ? "held" : "publishing",
+                    remaining < 0 ? null : remaining, config.salesforce().apiReserve());
+        }
+        return new FlowView.Target(target.kind().name(), target.url().map(SecretMasking::url).orElse(null), salesforce);
     }
 
     private Map<String, Long> counters(String flowId) {

@@ -15,6 +15,7 @@ import org.jboss.logging.Logger;
 import io.quarkus.runtime.StartupEvent;
 import io.syncline.config.SyncConfig;
 import io.syncline.security.WebhookSignature;
+import io.syncline.target.salesforce.SalesforceOrg;
 import io.syncline.validation.FlowSchemas;
 
 /**
@@ -51,6 +52,9 @@ public class FlowStartupCheck {
                 problems.add("flow " + flowId + ": sync.flows." + flowId + ".target.kind=http needs sync.flows." + flowId
                         + ".target.url");
             }
+            if (flow.target().kind() == SyncConfig.TargetKind.salesforce) {
+                problems.addAll(salesforceProblems(config, flowId));
+            }
         }
         for (String flowId : new TreeSet<>(config.flows().keySet())) {
             boolean takesWebhooks = camel.getRoute(flowId + "-webhook") != null;
@@ -69,5 +73,25 @@ public class FlowStartupCheck {
             throw new IllegalStateException("Syncline cannot start:\n  " + String.join("\n  ", problems));
         }
         LOG.infof("%d flows checked: %s", config.flows().size(), String.join(", ", new TreeSet<>(config.flows().keySet())));
+    }
+
+    /** A salesforce flow needs its sObject and external id field, and the org's credentials. */
+    static List<String> salesforceProblems(SyncConfig config, String flowId) {
+        List<String> problems = new ArrayList<>();
+        SyncConfig.SalesforceObject target = config.flow(flowId).target().salesforce();
+        String prefix = "flow " + flowId + ": sync.flows." + flowId + ".target.kind=salesforce needs ";
+        if (target.sobject().filter(s -> !s.isBlank()).isEmpty()) {
+            problems.add(prefix + "sync.flows." + flowId + ".target.salesforce.sobject");
+        }
+        if (target.externalIdField().filter(s -> !s.isBlank()).isEmpty()) {
+            problems.add(prefix + "sync.flows." + flowId + ".target.salesforce.external-id-field");
+        }
+        if (target.mapping().isEmpty()) {
+            problems.add(prefix + "at least one sync.flows." + flowId + ".target.salesforce.mapping.<sObject field>");
+        }
+        for (String missing : SalesforceOrg.missingCredentials(config.salesforce())) {
+            problems.add(prefix + missing + " (sync.salesforce.auth=" + config.salesforce().auth().name().replace('_', '-') + ")");
+        }
+        return problems;
     }
 }

@@ -3,6 +3,7 @@ package io.syncline.flows;
 import java.util.List;
 import java.util.Map;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 
 import io.syncline.freshness.FlowActivity;
@@ -29,7 +30,17 @@ public record FlowView(String id, String industry, String dataFlow, String mode,
             FlowActivity.LastRun lastRun) {
     }
 
-    public record Target(String kind, String url) {
+    /** @param salesforce what a salesforce target writes and whether it publishes now; null for other kinds */
+    public record Target(String kind, String url, @JsonInclude(JsonInclude.Include.NON_NULL) Salesforce salesforce) {
+    }
+
+    /**
+     * @param priority   critical (real-time or agent-facing: publishes on the API reserve) | non-critical
+     * @param publishing publishing | held (the org's daily API calls are under the reserve)
+     * @param apiRemaining the org's daily API calls left, from the last answer; null before the first
+     */
+    public record Salesforce(String sobject, String externalIdField, String priority, String publishing, Long apiRemaining,
+            long apiReserve) {
     }
 
     public record Freshness(String maxLag, String maxSilence, int maxDeadLetters) {

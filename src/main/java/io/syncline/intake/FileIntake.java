@@ -92,7 +92,7 @@ public class FileIntake {
         String flow = exchange.getProperty(SyncProperties.FLOW, String.class);
         BatchRun run = exchange.getProperty(SyncProperties.BATCH_RUN, BatchRun.class);
         File file = exchange.getMessage().getBody(File.class);
-        int chunkSize = config.flow(flow).target().chunkSize().orElse(config.batch().chunkSize());
+        int chunkSize = config.fileChunkSize(flow);
         String name = file.getName();
         // The same row of the same file always has the same event id, so a file taken twice is harmless downstream.
         String fileIdentity = identity(exchange, file);

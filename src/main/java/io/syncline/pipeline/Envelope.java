@@ -19,6 +19,13 @@ import com.fasterxml.jackson.databind.JsonNode;
 public record Envelope(String flow, String key, String eventId, String sourceTimestamp, String receivedAt,
         JsonNode record, @JsonIgnore SourceRecord source) {
 
+    /** Whether it came one by one (webhook, JMS), rather than in a file's or a pull's chunk. */
+    @JsonIgnore
+    public boolean isRealTime() {
+        String intake = source.intake();
+        return "webhook".equals(intake) || "jms".equals(intake);
+    }
+
     /** The source timestamp as an instant; null when the record has none that parses. */
     @JsonIgnore
     public Instant sourceInstant() {

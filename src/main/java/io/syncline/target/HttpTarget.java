@@ -62,7 +62,7 @@ public class HttpTarget {
         String url = target.url().orElseThrow(
                 () -> new PermanentTargetException("Flow " + flow + " has target.kind=http but no sync.flows." + flow + ".target.url"));
 
-        boolean single = chunk.size() == 1 && isRealTime(chunk.get(0));
+        boolean single = chunk.size() == 1 && chunk.get(0).isRealTime();
         String body;
         String idempotencyKey;
         if (single) {
@@ -191,10 +191,6 @@ public class HttpTarget {
         }
     }
 
-    private static boolean isRealTime(Envelope envelope) {
-        String intake = envelope.source().intake();
-        return "webhook".equals(intake) || "jms".equals(intake);
-    }
 
     private static String excerpt(String answer) {
         return answer.length() <= RESPONSE_EXCERPT ? answer : answer.substring(0, RESPONSE_EXCERPT) + "…";

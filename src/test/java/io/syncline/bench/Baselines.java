@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -15,10 +16,10 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import jakarta.jms.Connection;
 import jakarta.jms.DeliveryMode;
-import jakarta.jms.Message;
 import jakarta.jms.MessageConsumer;
 import jakarta.jms.MessageProducer;
 import jakarta.jms.Queue;
@@ -52,14 +53,15 @@ final class Baselines {
     /**
      * Baseline (a): Artemis as Syncline configures it ({@link EmbeddedBroker#configuration}, persistent NIO journal),
      * in this JVM. {@code producers} threads each send persistent messages with a blocking durable send (as a webhook
-     * does before its 202); one transacted consumer receives and commits each message (as a flow's worker does).
+     * does before its 202); {@code consumers} transacted consumers receive and commit each message (as a flow's
+     * workers do).
      */
-    static Map<String, Object> artemis(Path dir, int messages, int producers) throws Exception {
+    static Map<String, Object> artemis(Path dir, int messages, int producers, int consumers) throws Exception {
         Benchmark.deleteTree(dir);
         EmbeddedActiveMQ server = new EmbeddedActiveMQ();
         server.setConfiguration(EmbeddedBroker.configuration(dir, new BrokerDefaults()));
         server.start();
-        ExecutorService threads = Executors.newFixedThreadPool(producers + 1);
+        ExecutorService threads = Executors.newFixedThreadPool(producers + consumers);
         try {
             ActiveMQConnectionFactory factory = new ActiveMQConnectionFactory(EmbeddedBroker.IN_VM_URL);
             factory.setBlockOnDurableSend(true);
@@ -69,21 +71,24 @@ final class Baselines {
                     + "\"claimant\":{\"name\":\"Bench Example\",\"email\":\"bench@example.com\"}}";
             Histogram sendMicros = new ConcurrentHistogram(TimeUnit.MINUTES.toMicros(1), 3);
             long start = System.nanoTime();
-            Future<Long> received = threads.submit(() -> {
-                try (Connection connection = factory.createConnection()) {
-                    connection.start();
-                    Session session = connection.createSession(true, Session.SESSION_TRANSACTED);
-                    MessageConsumer consumer = session.createConsumer(session.createQueue("bench.in"));
-                    for (int i = 0; i < messages; i++) {
-                        Message message = consumer.receive(60_000);
-                        if (message == null) {
-                            throw new IllegalStateException("only " + i + " of " + messages + " messages arrived");
+            AtomicInteger received = new AtomicInteger();
+            List<Future<?>> consumerRuns = new ArrayList<>();
+            for (int c = 0; c < consumers; c++) {
+                consumerRuns.add(threads.submit(() -> {
+                    try (Connection connection = factory.createConnection()) {
+                        connection.start();
+                        Session session = connection.createSession(true, Session.SESSION_TRANSACTED);
+                        MessageConsumer consumer = session.createConsumer(session.createQueue("bench.in"));
+                        while (received.get() < messages) {
+                            if (consumer.receive(100) != null) {
+                                session.commit();
+                                received.incrementAndGet();
+                            }
                         }
-                        session.commit();
                     }
-                }
-                return System.nanoTime();
-            });
+                    return null;
+                }));
+            }
             for (int p = 0; p < producers; p++) {
                 int share = messages / producers + (p < messages % producers ? 1 : 0);
                 threads.submit(() -> {
@@ -101,12 +106,14 @@ final class Baselines {
                     return null;
                 });
             }
-            long end = received.get(10, TimeUnit.MINUTES);
-            double seconds = (end - start) / 1e9;
+            for (Future<?> run : consumerRuns) {
+                run.get(10, TimeUnit.MINUTES);
+            }
+            double seconds = (System.nanoTime() - start) / 1e9;
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("messages", messages);
             m.put("producers", producers);
-            m.put("consumers", 1);
+            m.put("consumers", consumers);
             m.put("messagesPerSecond", Math.round(messages / seconds));
             m.put("durableSendMs", RealtimeLoad.percentiles(sendMicros));
             return m;

@@ -37,7 +37,7 @@ final class Benchmark {
                 List.of(1000.0, 2000.0, 3000.0), Duration.ofSeconds(5), 20_000, 100_000, 1, 5_000, 8);
         static final Sizes FULL = new Sizes("full", 500, Duration.ofSeconds(10), Duration.ofSeconds(60),
                 List.of(1000.0, 1500.0, 2000.0, 2500.0, 3000.0, 4000.0, 5000.0, 6000.0), Duration.ofSeconds(10),
-                100_000, 1_000_000, 3, 100_000, 8);
+                100_000, 1_000_000, 3, 20_000, 8);
     }
 
     static Sizes named(String name) {
@@ -47,6 +47,8 @@ final class Benchmark {
             default -> Sizes.SMOKE;
         };
     }
+
+    static final int TUNED_CONSUMERS = 8;
 
     private final Sizes sizes;
     private final Path out;
@@ -66,12 +68,16 @@ final class Benchmark {
         results.put("machine", machine());
         results.put("startup", startup());
         results.put("baselineArtemis", Baselines.artemis(out.resolve("baseline-broker"), sizes.brokerMessages(),
-                sizes.brokerProducers()));
+                sizes.brokerProducers(), 1));
+        results.put("baselineArtemisTuned", Baselines.artemis(out.resolve("baseline-broker"), sizes.brokerMessages(),
+                sizes.brokerProducers(), TUNED_CONSUMERS));
         Path largeCsv = BatchLoad.csv(out.resolve("files"), sizes.largeFile());
         Path smallCsv = BatchLoad.csv(out.resolve("files"), sizes.smallFile());
         results.put("baselineCsvLoop", Baselines.csvLoop(largeCsv));
         try (Sink sink = new Sink()) {
-            results.put("realtime", realtime(sink));
+            results.put("realtime", realtime(sink, 1, true));
+            // the documented lever for throughput (sync.flows.<id>.consumers): commits of concurrent consumers share a journal sync
+            results.put("realtimeTuned", realtime(sink, TUNED_CONSUMERS, false));
             Map<String, Object> batch = new LinkedHashMap<>();
             batch.put("small", BatchLoad.run(out, smallCsv, sizes.smallFile(), sink, jvmOptions("batch-small")));
             batch.put("large", BatchLoad.run(out, largeCsv, sizes.largeFile(), sink, jvmOptions("batch-large")));
@@ -118,17 +124,23 @@ final class Benchmark {
         return last[0];
     }
 
-    private Map<String, Object> realtime(Sink sink) throws Exception {
-        Path dataDir = out.resolve("realtime");
+    /** The insurance-claims webhook with {@code consumers} workers: the latency at a fixed rate, then rising rates. */
+    private Map<String, Object> realtime(Sink sink, int consumers, boolean fixedRate) throws Exception {
+        String phase = "realtime-" + consumers + "-consumers";
+        Path dataDir = out.resolve(phase);
         deleteTree(dataDir);
-        Path log = out.resolve("realtime.log");
+        Path log = out.resolve(phase + ".log");
         Files.deleteIfExists(log);
         Map<String, String> settings = Map.of("sync.flows.insurance-claims.target.kind", "http",
-                "sync.flows.insurance-claims.target.url", sink.url());
+                "sync.flows.insurance-claims.target.url", sink.url(),
+                "sync.flows.insurance-claims.consumers", String.valueOf(consumers));
         Map<String, Object> m = new LinkedHashMap<>();
-        try (PackagedApp app = PackagedApp.start(dataDir, settings, jvmOptions("realtime"), log);
+        m.put("consumers", consumers);
+        try (PackagedApp app = PackagedApp.start(dataDir, settings, jvmOptions(phase), log);
                 RealtimeLoad load = new RealtimeLoad(app, sink)) {
-            m.put("atFixedRate", load.run(sizes.latencyRate(), sizes.warmUp(), sizes.latencyRun()).toMap());
+            if (fixedRate) {
+                m.put("atFixedRate", load.run(sizes.latencyRate(), sizes.warmUp(), sizes.latencyRun()).toMap());
+            }
             List<Map<String, Object>> steps = new ArrayList<>();
             double highest = 0;
             for (double rate : sizes.stepRates()) {

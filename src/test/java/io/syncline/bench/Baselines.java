@@ -137,6 +137,7 @@ final class Baselines {
         long bytes = 0;
         String receivedAt = Instant.now().toString();
         long start = System.nanoTime();
+        long cpuStart = java.lang.management.ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime();
         try (BufferedReader reader = Files.newBufferedReader(csv, StandardCharsets.UTF_8);
                 MappingIterator<String[]> it = csvMapper.readerFor(String[].class).readValues(reader)) {
             String[] header = it.nextValue();
@@ -158,8 +159,11 @@ final class Baselines {
             }
         }
         double seconds = (System.nanoTime() - start) / 1e9;
+        double cpuSeconds = (java.lang.management.ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime() - cpuStart) / 1e9;
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("rows", rows);
+        m.put("cpuSeconds", RealtimeLoad.round(cpuSeconds));
+        m.put("rowsPerCpuSecond", Math.round(rows / cpuSeconds));
         m.put("valid", valid);
         m.put("jsonChars", bytes);
         m.put("rowsPerSecond", Math.round(rows / seconds));

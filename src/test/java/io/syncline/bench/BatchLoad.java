@@ -67,11 +67,13 @@ final class BatchLoad {
             double idleRss = ProcessMemory.rssMiB(app.pid());
             Path inbox = Files.createDirectories(dataDir.resolve("inbox").resolve(FLOW));
             Path reports = dataDir.resolve("reports").resolve(FLOW);
+            double cpuBefore = ProcessMemory.cpuSeconds(app.pid());
             long dropped = System.nanoTime();
             // a hard link appears whole at once, as a finished upload would
             Files.createLink(inbox.resolve(csv.getFileName()), csv);
             Path report = Awaitility.await().atMost(Duration.ofMinutes(30)).pollInterval(Duration.ofMillis(100))
                     .until(() -> reportIn(reports), p -> p != null);
+            double cpuSeconds = ProcessMemory.cpuSeconds(app.pid()) - cpuBefore;
             JsonNode r = new ObjectMapper().readTree(report.toFile());
             double wallSeconds = (sink.lastArrivalNanos() - dropped) / 1e9;
             long durationMs = r.path("durationMs").asLong();
@@ -83,6 +85,8 @@ final class BatchLoad {
             m.put("durationMs", durationMs);
             m.put("rowsPerSecond", Math.round(r.path("published").asLong() * 1000.0 / Math.max(1, durationMs)));
             m.put("dropToLastArrivalSeconds", RealtimeLoad.round(wallSeconds));
+            m.put("cpuSeconds", RealtimeLoad.round(cpuSeconds));
+            m.put("rowsPerCpuSecond", Math.round(rows / Math.max(0.01, cpuSeconds)));
             m.put("idleRssMiB", RealtimeLoad.round(idleRss));
             m.put("peakRssMiB", RealtimeLoad.round(ProcessMemory.peakRssMiB(app.pid())));
             return m;

@@ -49,6 +49,7 @@ final class Benchmark {
     }
 
     static final int TUNED_CONSUMERS = 8;
+    static final String CAPPED_HEAP = "-Xmx256m";
 
     private final Sizes sizes;
     private final Path out;
@@ -82,6 +83,13 @@ final class Benchmark {
             batch.put("small", BatchLoad.run(out, smallCsv, sizes.smallFile(), sink, jvmOptions("batch-small")));
             batch.put("large", BatchLoad.run(out, largeCsv, sizes.largeFile(), sink, jvmOptions("batch-large")));
             results.put("batch", batch);
+            // The JVM sizes its heap from the machine's memory (a quarter of it) and G1 grows it under allocation
+            // pressure: the same files with the heap capped show what the process itself needs.
+            Map<String, Object> capped = new LinkedHashMap<>();
+            capped.put("jvmOptions", CAPPED_HEAP);
+            capped.put("small", BatchLoad.run(out, smallCsv, sizes.smallFile(), sink, with(CAPPED_HEAP, "batch-small-capped")));
+            capped.put("large", BatchLoad.run(out, largeCsv, sizes.largeFile(), sink, with(CAPPED_HEAP, "batch-large-capped")));
+            results.put("batchCappedHeap", capped);
         }
         results.put("finishedAt", Instant.now().toString());
         results.put("loadAverageAtEnd", Files.readString(Path.of("/proc/loadavg")).trim());
@@ -139,7 +147,14 @@ final class Benchmark {
         try (PackagedApp app = PackagedApp.start(dataDir, settings, jvmOptions(phase), log);
                 RealtimeLoad load = new RealtimeLoad(app, sink)) {
             if (fixedRate) {
-                m.put("atFixedRate", load.run(sizes.latencyRate(), sizes.warmUp(), sizes.latencyRun()).toMap());
+                double cpuBefore = ProcessMemory.cpuSeconds(app.pid());
+                RealtimeLoad.Step step = load.run(sizes.latencyRate(), sizes.warmUp(), sizes.latencyRun());
+                double cpu = ProcessMemory.cpuSeconds(app.pid()) - cpuBefore;
+                Map<String, Object> fixed = step.toMap();
+                // warm-up included: every event sent in the run
+                fixed.put("cpuMsPerEvent", RealtimeLoad.round(cpu * 1000 / (sizes.latencyRate()
+                        * (sizes.warmUp().toMillis() + sizes.latencyRun().toMillis()) / 1000)));
+                m.put("atFixedRate", fixed);
             }
             List<Map<String, Object>> steps = new ArrayList<>();
             double highest = 0;
@@ -164,6 +179,12 @@ final class Benchmark {
             return List.of();
         }
         return List.of("-XX:StartFlightRecording=filename=" + out.resolve(phase + ".jfr").toAbsolutePath() + ",settings=profile");
+    }
+
+    private List<String> with(String option, String phase) {
+        List<String> options = new ArrayList<>(List.of(option));
+        options.addAll(jvmOptions(phase));
+        return options;
     }
 
     private static Map<String, Object> machine() throws IOException {

@@ -32,6 +32,7 @@ final class RealtimeLoad implements AutoCloseable {
     private static final long HIGHEST_MICROS = TimeUnit.MINUTES.toMicros(10);
     private static final AtomicLong CLAIMS = new AtomicLong(100_000_000L);
 
+    private final AtomicLong acceptedSoFar = new AtomicLong();
     private final PackagedApp app;
     private final Sink sink;
     private final ExecutorService completions = Executors.newFixedThreadPool(2);
@@ -78,6 +79,9 @@ final class RealtimeLoad implements AutoCloseable {
      * recorded. Waits for every answer and for the sink to have every accepted claim (or gives up after a minute).
      */
     Step run(double rate, Duration warmUp, Duration measured) {
+        // what an earlier run left queued is delivered first, so it does not count against this one
+        Awaitility.await().atMost(Duration.ofMinutes(10)).pollInterval(Duration.ofMillis(50))
+                .until(() -> sink.total() >= acceptedSoFar.get());
         int warmUpCount = (int) (rate * warmUp.toNanos() / 1e9);
         int total = warmUpCount + (int) (rate * measured.toNanos() / 1e9);
         long first = CLAIMS.getAndAdd(total);
@@ -115,6 +119,7 @@ final class RealtimeLoad implements AutoCloseable {
                 long took = (System.nanoTime() - dueAt) / 1000;
                 if (failure == null && response.statusCode() == 202) {
                     accepted.incrementAndGet();
+                    acceptedSoFar.incrementAndGet();
                     if (record) {
                         acceptance.recordValue(Math.min(HIGHEST_MICROS, took));
                     }

@@ -30,6 +30,7 @@ final class Sink implements AutoCloseable {
     private final ExecutorService executor = Executors.newFixedThreadPool(4);
     private final Set<String> distinct = ConcurrentHashMap.newKeySet();
     private final AtomicLong received = new AtomicLong();
+    private final Set<String> everDistinct = ConcurrentHashMap.newKeySet();
     private volatile Arrivals arrivals = (key, at) -> {
     };
     private volatile long lastArrivalNanos;
@@ -75,6 +76,11 @@ final class Sink implements AutoCloseable {
         return distinct.size();
     }
 
+    /** Distinct keys received since the sink started, across measurements. */
+    long total() {
+        return everDistinct.size();
+    }
+
     long lastArrivalNanos() {
         return lastArrivalNanos;
     }
@@ -89,6 +95,7 @@ final class Sink implements AutoCloseable {
             }
             String key = new String(body, start, end - start, StandardCharsets.US_ASCII);
             received.incrementAndGet();
+            everDistinct.add(key);
             if (distinct.add(key)) {
                 arrivals.arrived(key, arrivedNanos);
             }

@@ -146,16 +146,22 @@ final class Benchmark {
         m.put("consumers", consumers);
         try (PackagedApp app = PackagedApp.start(dataDir, settings, jvmOptions(phase), log);
                 RealtimeLoad load = new RealtimeLoad(app, sink)) {
+            // a fresh JVM: JIT, connection pools and the broker's journal files warm up at the lowest rate first, unmeasured
+            load.run(sizes.stepRates().get(0), Duration.ZERO, sizes.warmUp());
             List<Map<String, Object>> steps = new ArrayList<>();
             double highest = 0;
+            int missed = 0;
             for (double rate : sizes.stepRates()) {
                 RealtimeLoad.Step step = load.run(rate, Duration.ofSeconds(2).compareTo(sizes.warmUp()) < 0
                         ? Duration.ofSeconds(2) : sizes.warmUp(), sizes.stepRun());
                 steps.add(step.toMap());
-                if (!step.sustained()) {
+                // one miss may be a neighbour's burst on a shared machine; two in a row is the limit
+                if (step.sustained()) {
+                    highest = rate;
+                    missed = 0;
+                } else if (++missed == 2) {
                     break;
                 }
-                highest = rate;
             }
             m.put("steps", steps);
             m.put("highestSustainedRate", highest);

@@ -24,7 +24,7 @@ import io.syncline.config.SyncConfig;
 @ApplicationScoped
 public class EmbeddedBroker {
 
-    static final String IN_VM_URL = "vm://0";
+    public static final String IN_VM_URL = "vm://0";
 
     private static final Logger LOG = Logger.getLogger(EmbeddedBroker.class);
 
@@ -41,7 +41,7 @@ public class EmbeddedBroker {
         }
         try {
             EmbeddedActiveMQ embedded = new EmbeddedActiveMQ();
-            embedded.setConfiguration(configuration());
+            embedded.setConfiguration(configuration(brokerDir(), config.broker()));
             embedded.start();
             server = embedded;
             LOG.infof("Embedded Artemis started, journal in %s", brokerDir());
@@ -72,9 +72,8 @@ public class EmbeddedBroker {
         return Path.of(config.dataDir(), "broker").toAbsolutePath();
     }
 
-    private Configuration configuration() throws Exception {
-        SyncConfig.Broker broker = config.broker();
-        Path dir = brokerDir();
+    /** The broker as Syncline runs it, journal under {@code dir}; public so the benchmark's baseline runs the same one. */
+    public static Configuration configuration(Path dir, SyncConfig.Broker broker) throws Exception {
         ConfigurationImpl c = new ConfigurationImpl();
         c.setName("syncline");
         c.setPersistenceEnabled(true);

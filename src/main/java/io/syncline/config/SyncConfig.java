@@ -269,6 +269,13 @@ public interface SyncConfig {
         FlowRetry retry();
 
         FlowWebhook webhook();
+
+        /**
+         * Concurrent consumers of the flow's queue (the jms-intake template reads it). Declared so that setting it,
+         * as the README says, does not fail start-up as an unknown key.
+         */
+        @WithDefault("1")
+        int consumers();
     }
 
     interface FlowWebhook {

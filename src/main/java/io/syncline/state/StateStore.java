@@ -79,12 +79,14 @@ public class StateStore {
         if (keys.isEmpty()) {
             return versions;
         }
-        String marks = String.join(",", java.util.Collections.nCopies(keys.size(), "?"));
+        // Row values, so the whole primary key is the index condition: "flow = ? AND record_key IN (...)" makes H2
+        // scan every row of the flow for each chunk, which grows with every key ever delivered (docs/benchmarks.md).
+        String pairs = String.join(",", java.util.Collections.nCopies(keys.size(), "(?, ?)"));
         try (PreparedStatement select = connection().prepareStatement(
-                "SELECT record_key, source_version FROM sync_versions WHERE flow = ? AND record_key IN (" + marks + ")")) {
-            select.setString(1, flow);
-            int i = 2;
+                "SELECT record_key, source_version FROM sync_versions WHERE (flow, record_key) IN (" + pairs + ")")) {
+            int i = 1;
             for (String key : keys) {
+                select.setString(i++, flow);
                 select.setString(i++, key);
             }
             try (ResultSet rows = select.executeQuery()) {

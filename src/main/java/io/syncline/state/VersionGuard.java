@@ -46,8 +46,12 @@ public class VersionGuard {
         String flow = exchange.getProperty(SyncProperties.FLOW, String.class);
         boolean replay = exchange.getProperty(SyncProperties.REPLAY_COUNT) != null;
         Set<String> keys = new LinkedHashSet<>();
-        for (Envelope envelope : chunk) {
-            if (envelope.key() != null && version(envelope) != null) {
+        // each source timestamp parsed once per chunk, not once per loop
+        Long[] versions = new Long[chunk.size()];
+        for (int i = 0; i < versions.length; i++) {
+            Envelope envelope = chunk.get(i);
+            versions[i] = version(envelope);
+            if (envelope.key() != null && versions[i] != null) {
                 keys.add(envelope.key());
             }
         }
@@ -57,8 +61,9 @@ public class VersionGuard {
         Map<String, Long> newest = new HashMap<>(store.versions(flow, keys));
         List<Envelope> fresh = new ArrayList<>(chunk.size());
         int skipped = 0;
-        for (Envelope envelope : chunk) {
-            Long version = version(envelope);
+        for (int i = 0; i < versions.length; i++) {
+            Envelope envelope = chunk.get(i);
+            Long version = versions[i];
             Long delivered = envelope.key() == null ? null : newest.get(envelope.key());
             boolean stale = version != null && delivered != null && (version < delivered || (replay && version.equals(delivered)));
             if (stale) {

@@ -13,6 +13,7 @@ import jakarta.inject.Named;
 
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
+import org.apache.camel.component.http.HttpMethods;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -82,7 +83,8 @@ public class HttpTarget {
 
         Message message = exchange.getMessage();
         Headers.clearInbound(message);
-        message.setHeader(Exchange.HTTP_METHOD, "POST");
+        // the enum, not "POST": the producer would convert the string through a type-converter lookup every call
+        message.setHeader(Exchange.HTTP_METHOD, HttpMethods.POST);
         message.setHeader(Exchange.CONTENT_TYPE, "application/json");
         message.setHeader("Idempotency-Key", idempotencyKey);
         message.setBody(body);

@@ -31,7 +31,7 @@ public class FlowSchemas {
     private final SchemaValidatorsConfig validatorsConfig;
     private final Map<String, FlowSchema> schemas = new ConcurrentHashMap<>();
 
-    FlowSchemas(ObjectMapper mapper) {
+    public FlowSchemas(ObjectMapper mapper) {
         this.mapper = mapper;
         JsonMetaSchema.Builder meta = JsonMetaSchema.builder(JsonMetaSchema.getV202012());
         SYNCLINE_KEYWORDS.forEach(keyword -> meta.keyword(new NonValidationKeyword(keyword)));

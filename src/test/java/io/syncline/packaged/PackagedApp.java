@@ -19,12 +19,13 @@ import org.awaitility.Awaitility;
 import io.syncline.support.Users;
 
 /** The packaged application ({@code target/quarkus-app/quarkus-run.jar}) run as its own process, as a user runs it. */
-final class PackagedApp implements AutoCloseable {
+public final class PackagedApp implements AutoCloseable {
 
     static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
     private final Process process;
     private final int port;
+    private Duration readyAfter;
 
     private PackagedApp(Process process, int port) {
         this.process = process;
@@ -32,18 +33,25 @@ final class PackagedApp implements AutoCloseable {
     }
 
     /** Starts the jar with {@code -D} settings and waits until {@code /q/health/ready} answers 200. */
-    static PackagedApp start(Path dataDir, Map<String, String> settings, Path log) {
+    public static PackagedApp start(Path dataDir, Map<String, String> settings, Path log) {
+        return start(dataDir, settings, List.of(), log);
+    }
+
+    /** The same with JVM options (a heap size, a flight recording) before {@code -jar}. */
+    public static PackagedApp start(Path dataDir, Map<String, String> settings, List<String> jvmOptions, Path log) {
         int port = freePort();
         try {
-            Process process = launch(dataDir, port, settings, log);
+            long launchedAt = System.nanoTime();
+            Process process = launch(dataDir, port, settings, jvmOptions, log);
             PackagedApp app = new PackagedApp(process, port);
-            Awaitility.await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200))
+            Awaitility.await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(20))
                     .until(() -> {
                         if (!process.isAlive()) {
                             throw new IllegalStateException("Syncline exited with " + process.exitValue() + "; see " + log);
                         }
                         return app.status("/q/health/ready") == 200;
                     });
+            app.readyAfter = Duration.ofNanos(System.nanoTime() - launchedAt);
             return app;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -52,7 +60,7 @@ final class PackagedApp implements AutoCloseable {
 
     /** Runs the jar until it exits by itself (a start-up that is refused); its exit code. */
     static int runUntilExit(Path dataDir, Map<String, String> settings, Path log) throws IOException, InterruptedException {
-        Process process = launch(dataDir, freePort(), settings, log);
+        Process process = launch(dataDir, freePort(), settings, List.of(), log);
         if (!process.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)) {
             process.destroyForcibly().waitFor();
             throw new AssertionError("Syncline did not exit; see " + log);
@@ -60,10 +68,12 @@ final class PackagedApp implements AutoCloseable {
         return process.exitValue();
     }
 
-    private static Process launch(Path dataDir, int port, Map<String, String> settings, Path log) throws IOException {
+    private static Process launch(Path dataDir, int port, Map<String, String> settings, List<String> jvmOptions, Path log)
+            throws IOException {
         String runner = System.getProperty("syncline.runner", "target/quarkus-app/quarkus-run.jar");
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Dsync.data-dir=" + dataDir, "-Dquarkus.http.port=" + port));
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+        command.addAll(jvmOptions);
+        command.addAll(List.of("-Dsync.data-dir=" + dataDir, "-Dquarkus.http.port=" + port));
         // the operator otto, so the API can be read as a user would read it
         Users.operatorSettings().forEach((key, value) -> command.add("-D" + key + "=" + value));
         settings.forEach((key, value) -> command.add("-D" + key + "=" + value));
@@ -73,11 +83,20 @@ final class PackagedApp implements AutoCloseable {
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
     }
 
-    String url(String path) {
+    /** From launch to the first 200 of {@code /q/health/ready} (polled every 20 ms). */
+    public Duration readyAfter() {
+        return readyAfter;
+    }
+
+    public long pid() {
+        return process.pid();
+    }
+
+    public String url(String path) {
         return "http://localhost:" + port + path;
     }
 
-    int status(String path) {
+    public int status(String path) {
         try {
             return HTTP.send(HttpRequest.newBuilder(URI.create(url(path))).timeout(Duration.ofSeconds(5)).GET().build(),
                     HttpResponse.BodyHandlers.discarding()).statusCode();

@@ -1,0 +1,210 @@
+package io.syncline.bench;
+
+import java.io.BufferedReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import jakarta.jms.Connection;
+import jakarta.jms.DeliveryMode;
+import jakarta.jms.MessageConsumer;
+import jakarta.jms.MessageProducer;
+import jakarta.jms.Queue;
+import jakarta.jms.Session;
+
+import org.HdrHistogram.ConcurrentHistogram;
+import org.HdrHistogram.Histogram;
+import org.apache.activemq.artemis.core.server.embedded.EmbeddedActiveMQ;
+import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.MappingIterator;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.dataformat.csv.CsvMapper;
+import com.fasterxml.jackson.dataformat.csv.CsvParser;
+
+import io.syncline.broker.EmbeddedBroker;
+import io.syncline.config.SyncConfig;
+import io.syncline.pipeline.Envelope;
+import io.syncline.validation.FlowSchema;
+import io.syncline.validation.FlowSchemas;
+
+/** What the same machine does without Syncline: the broker alone, and the batch libraries alone. */
+final class Baselines {
+
+    private Baselines() {
+    }
+
+    /**
+     * Baseline (a): Artemis as Syncline configures it ({@link EmbeddedBroker#configuration}, persistent NIO journal),
+     * in this JVM. {@code producers} threads each send persistent messages with a blocking durable send (as a webhook
+     * does before its 202); {@code consumers} transacted consumers receive and commit each message (as a flow's
+     * workers do).
+     */
+    static Map<String, Object> artemis(Path dir, int messages, int producers, int consumers) throws Exception {
+        Benchmark.deleteTree(dir);
+        EmbeddedActiveMQ server = new EmbeddedActiveMQ();
+        server.setConfiguration(EmbeddedBroker.configuration(dir, new BrokerDefaults()));
+        server.start();
+        ExecutorService threads = Executors.newFixedThreadPool(producers + consumers);
+        try {
+            ActiveMQConnectionFactory factory = new ActiveMQConnectionFactory(EmbeddedBroker.IN_VM_URL);
+            factory.setBlockOnDurableSend(true);
+            String payload = "{\"claimNumber\":\"CLM-100234\",\"policyNumber\":\"AUT-4410023\",\"lossDate\":\"2026-11-26\","
+                    + "\"reportedAt\":\"2026-11-27T09:14:00Z\",\"lossType\":\"auto-collision\",\"claimedAmount\":4820.50,"
+                    + "\"currency\":\"EUR\",\"channel\":\"mobile\",\"description\":\"Rear-ended at a red light.\","
+                    + "\"claimant\":{\"name\":\"Bench Example\",\"email\":\"bench@example.com\"}}";
+            Histogram sendMicros = new ConcurrentHistogram(TimeUnit.MINUTES.toMicros(1), 3);
+            long start = System.nanoTime();
+            AtomicInteger received = new AtomicInteger();
+            List<Future<?>> consumerRuns = new ArrayList<>();
+            for (int c = 0; c < consumers; c++) {
+                consumerRuns.add(threads.submit(() -> {
+                    try (Connection connection = factory.createConnection()) {
+                        connection.start();
+                        Session session = connection.createSession(true, Session.SESSION_TRANSACTED);
+                        MessageConsumer consumer = session.createConsumer(session.createQueue("bench.in"));
+                        while (received.get() < messages) {
+                            if (consumer.receive(100) != null) {
+                                session.commit();
+                                received.incrementAndGet();
+                            }
+                        }
+                    }
+                    return null;
+                }));
+            }
+            for (int p = 0; p < producers; p++) {
+                int share = messages / producers + (p < messages % producers ? 1 : 0);
+                threads.submit(() -> {
+                    try (Connection connection = factory.createConnection()) {
+                        Session session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
+                        Queue queue = session.createQueue("bench.in");
+                        MessageProducer producer = session.createProducer(queue);
+                        producer.setDeliveryMode(DeliveryMode.PERSISTENT);
+                        for (int i = 0; i < share; i++) {
+                            long sent = System.nanoTime();
+                            producer.send(session.createTextMessage(payload));
+                            sendMicros.recordValue((System.nanoTime() - sent) / 1000);
+                        }
+                    }
+                    return null;
+                });
+            }
+            for (Future<?> run : consumerRuns) {
+                run.get(10, TimeUnit.MINUTES);
+            }
+            double seconds = (System.nanoTime() - start) / 1e9;
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("messages", messages);
+            m.put("producers", producers);
+            m.put("consumers", consumers);
+            m.put("messagesPerSecond", Math.round(messages / seconds));
+            m.put("durableSendMs", RealtimeLoad.percentiles(sendMicros));
+            return m;
+        } finally {
+            threads.shutdownNow();
+            server.stop();
+        }
+    }
+
+    /**
+     * Baseline (b): the same CSV through the same libraries in one plain loop: Jackson's CSV parser, the flow's JSON
+     * Schema through networknt's validator (Syncline's validator settings), Jackson writing each envelope.
+     */
+    static Map<String, Object> csvLoop(Path csv) throws Exception {
+        ObjectMapper json = new ObjectMapper().enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+                .setNodeFactory(JsonNodeFactory.withExactBigDecimals(true));
+        FlowSchema schema = new FlowSchemas(json).forFlow(BatchLoad.FLOW);
+        CsvMapper csvMapper = CsvMapper.builder().enable(CsvParser.Feature.WRAP_AS_ARRAY).build();
+        long rows = 0;
+        long valid = 0;
+        long bytes = 0;
+        String receivedAt = Instant.now().toString();
+        long start = System.nanoTime();
+        long cpuStart = java.lang.management.ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime();
+        try (BufferedReader reader = Files.newBufferedReader(csv, StandardCharsets.UTF_8);
+                MappingIterator<String[]> it = csvMapper.readerFor(String[].class).readValues(reader)) {
+            String[] header = it.nextValue();
+            while (it.hasNextValue()) {
+                String[] cells = it.nextValue();
+                rows++;
+                Map<String, String> row = new LinkedHashMap<>();
+                for (int i = 0; i < header.length; i++) {
+                    row.put(header[i], cells[i]);
+                }
+                ObjectNode record = schema.fromColumns(row);
+                if (schema.validate(record).isEmpty()) {
+                    valid++;
+                    Envelope envelope = new Envelope(BatchLoad.FLOW, record.path(schema.keyField()).asText(),
+                            UUID.randomUUID().toString(), record.path(schema.sourceTimestampField()).asText(), receivedAt,
+                            record, null);
+                    bytes += json.writeValueAsString(envelope).length();
+                }
+            }
+        }
+        double seconds = (System.nanoTime() - start) / 1e9;
+        double cpuSeconds = (java.lang.management.ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime() - cpuStart) / 1e9;
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("rows", rows);
+        m.put("cpuSeconds", RealtimeLoad.round(cpuSeconds));
+        m.put("rowsPerCpuSecond", Math.round(rows / cpuSeconds));
+        m.put("valid", valid);
+        m.put("jsonChars", bytes);
+        m.put("rowsPerSecond", Math.round(rows / seconds));
+        return m;
+    }
+
+    /** Syncline's broker settings at their defaults (application.properties). */
+    private static final class BrokerDefaults implements SyncConfig.Broker {
+        @Override
+        public boolean embedded() {
+            return true;
+        }
+
+        @Override
+        public Optional<String> acceptor() {
+            return Optional.empty();
+        }
+
+        @Override
+        public Duration redeliveryDelay() {
+            return Duration.ofSeconds(1);
+        }
+
+        @Override
+        public double redeliveryMultiplier() {
+            return 2.0;
+        }
+
+        @Override
+        public Duration maxRedeliveryDelay() {
+            return Duration.ofSeconds(60);
+        }
+
+        @Override
+        public int maxDeliveryAttempts() {
+            return 10;
+        }
+
+        @Override
+        public String deadLetterAddress() {
+            return "sync.dead-letters";
+        }
+    }
+}

@@ -30,6 +30,7 @@ import io.syncline.security.IdempotencyKeys;
 import io.syncline.security.WebhookSignature;
 import io.syncline.state.StateStore;
 import io.syncline.validation.FieldError;
+import io.syncline.validation.FlowSchema;
 import io.syncline.validation.FlowSchemas;
 
 /**
@@ -46,6 +47,8 @@ public class WebhookIntake {
     public static final String RECEIVED_AT = "syncReceivedAt";
     public static final String INTAKE = "syncIntake";
     public static final String IDEMPOTENCY_KEY = "Idempotency-Key";
+    /** The JMS message group (Artemis keeps a group on one consumer, in order). */
+    public static final String GROUP = "JMSXGroupID";
 
     private final SyncConfig config;
     private final FlowSchemas schemas;
@@ -125,7 +128,8 @@ public class WebhookIntake {
                     "Expected one JSON object per request", flow));
             return;
         }
-        List<FieldError> errors = schemas.forFlow(flow).validate(record);
+        FlowSchema schema = schemas.forFlow(flow);
+        List<FieldError> errors = schema.validate(record);
         if (!errors.isEmpty()) {
             reject(exchange, flow, Problem.invalid(flow, errors));
             return;
@@ -162,6 +166,12 @@ public class WebhookIntake {
         message.setHeader(EVENT_ID, eventId);
         message.setHeader(RECEIVED_AT, Instant.now().toString());
         message.setHeader(INTAKE, "webhook");
+        // One message group per record key: the broker hands every version of a key to the same consumer, in order,
+        // so with sync.flows.<id>.consumers > 1 two versions of one key are never in flight at once.
+        JsonNode key = record.get(schema.keyField());
+        if (key != null && key.isValueNode()) {
+            message.setHeader(GROUP, key.asText());
+        }
         message.setBody(body);
         exchange.setProperty(ACCEPTED, true);
     }

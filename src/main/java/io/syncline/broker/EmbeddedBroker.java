@@ -101,7 +101,10 @@ public class EmbeddedBroker {
                 .setAutoCreateQueues(true)
                 .setAutoCreateAddresses(true)
                 .setAutoDeleteQueues(false)
-                .setAutoDeleteAddresses(false));
+                .setAutoDeleteAddresses(false)
+                // webhooks put each record key in its own message group: hash them into a fixed number of buckets so
+                // the broker's group map does not grow with every key ever received (ordering per key is kept)
+                .setDefaultGroupBuckets(1024));
         // Dead letters are kept until someone replays or deletes them: never expire, never bounce further, and a
         // dead letter looked at and left in place (a refused replay) is visible again at once.
         c.addAddressSetting(broker.deadLetterAddress(), new AddressSettings()

@@ -9,7 +9,11 @@ import io.syncline.config.SyncConfig;
 import io.syncline.validation.FlowSchema;
 import io.syncline.validation.FlowSchemas;
 
-/** A dead letter whose payload has the flow's {@code x-sensitive} values replaced by {@code ***}. */
+/**
+ * A dead letter as a listing (or a viewer) may see it: the flow's {@code x-sensitive} values replaced by {@code ***}
+ * in the payload, and wherever the target's answer or the error message quotes them. A payload that cannot be masked
+ * (not JSON, or of a flow that is no longer configured) is withheld.
+ */
 @ApplicationScoped
 public class DeadLetterMasking {
 
@@ -24,22 +28,33 @@ public class DeadLetterMasking {
     }
 
     public DeadLetter masked(DeadLetter letter) {
-        if (letter.payload() == null || letter.flow() == null || !config.flows().containsKey(letter.flow())) {
+        if (letter.payload() == null) {
             return letter;
         }
         String payload;
-        try {
-            FlowSchema schema = schemas.forFlow(letter.flow());
-            JsonNode record = mapper.readTree(letter.payload());
-            payload = mapper.writeValueAsString(schema.masked(record));
-        } catch (Exception unreadable) {
-            // a payload that is not JSON cannot be masked field by field: it is withheld from the listing
-            payload = "*** (not JSON; GET /api/dead-letters/" + letter.id() + " shows it)";
+        String targetResponse = letter.targetResponse();
+        String exceptionMessage = letter.exceptionMessage();
+        if (letter.flow() == null || !config.flows().containsKey(letter.flow())) {
+            // no schema says what is sensitive: fail closed
+            payload = "*** (no configured flow to mask it by; GET /api/dead-letters/" + letter.id() + " shows it to an operator)";
+        } else {
+            try {
+                FlowSchema schema = schemas.forFlow(letter.flow());
+                JsonNode record = mapper.readTree(letter.payload());
+                payload = mapper.writeValueAsString(schema.masked(record));
+                for (String value : schema.sensitiveValues(record)) {
+                    targetResponse = targetResponse == null ? null : targetResponse.replace(value, "***");
+                    exceptionMessage = exceptionMessage == null ? null : exceptionMessage.replace(value, "***");
+                }
+            } catch (Exception unreadable) {
+                // a payload that is not JSON cannot be masked field by field: it is withheld from the listing
+                payload = "*** (not JSON; GET /api/dead-letters/" + letter.id() + " shows it to an operator)";
+            }
         }
         return new DeadLetter(letter.id(), letter.flow(), letter.intake(), letter.route(), letter.category(),
-                letter.exceptionClass(), letter.exceptionMessage(), letter.fieldErrors(), letter.attempts(),
+                letter.exceptionClass(), exceptionMessage, letter.fieldErrors(), letter.attempts(),
                 letter.firstFailureAt(), letter.lastFailureAt(), letter.fileName(), letter.line(), letter.eventId(),
-                letter.key(), letter.receivedAt(), letter.deadLetteredAt(), letter.targetResponse(), letter.replayCount(),
+                letter.key(), letter.receivedAt(), letter.deadLetteredAt(), targetResponse, letter.replayCount(),
                 letter.payloadFormat(), payload);
     }
 }

@@ -72,6 +72,11 @@ public class DeadLetterReplay {
                     "replayed " + letter.replayCount() + " times already (sync.dead-letters.max-replays=" + maxReplays
                             + "); fix the cause and delete it, or raise the limit"));
         }
+        if (letter.payload() == null) {
+            // e.g. a non-text message the broker moved here: replaying "" would fail and lose the original
+            return new DeadLetterStore.Taken<>(false, new Outcome(letter.id(), letter.flow(), "refused",
+                    "no text payload to replay; the message stays as it is"));
+        }
         if (letter.flow() == null || !config.flows().containsKey(letter.flow())) {
             return new DeadLetterStore.Taken<>(false, new Outcome(letter.id(), letter.flow(), "refused",
                     "no configured flow " + letter.flow()));

@@ -5,7 +5,7 @@ import java.util.regex.Pattern;
 /** URLs as they may be shown (health data, the flow catalog, logs): credentials in them are masked. */
 public final class SecretMasking {
 
-    private static final Pattern USER_INFO = Pattern.compile("(?<=://)[^/@?#]+@");
+    private static final Pattern USER_INFO = Pattern.compile("(?<=://)[^/?#\\s]*@");
     private static final Pattern SECRET_PARAMETER = Pattern.compile(
             "(?i)([?&;][^=&;]*(?:password|secret|token|apikey|api_key|signature|sig)=)[^&;#]*");
 
@@ -17,6 +17,6 @@ public final class SecretMasking {
         if (url == null) {
             return null;
         }
-        return SECRET_PARAMETER.matcher(USER_INFO.matcher(url).replaceFirst("***@")).replaceAll("$1***");
+        return SECRET_PARAMETER.matcher(USER_INFO.matcher(url).replaceAll("***@")).replaceAll("$1***");
     }
 }

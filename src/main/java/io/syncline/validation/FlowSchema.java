@@ -122,6 +122,24 @@ public final class FlowSchema {
         return copy;
     }
 
+    /** The record's values the schema marks {@code x-sensitive} (as text), to mask wherever else they are quoted. */
+    public List<String> sensitiveValues(JsonNode record) {
+        List<String> values = new ArrayList<>();
+        if (record == null || !record.isObject()) {
+            return values;
+        }
+        for (List<String> path : sensitivePaths) {
+            JsonNode node = record;
+            for (String name : path) {
+                node = node == null ? null : node.get(name);
+            }
+            if (node != null && node.isValueNode() && !node.asText().isBlank()) {
+                values.add(node.asText());
+            }
+        }
+        return values;
+    }
+
     private static void mask(JsonNode node, List<String> path, int depth) {
         if (node == null || !node.isObject()) {
             return;

@@ -170,6 +170,20 @@ class DeadLetterReplayTest {
     }
 
     @Test
+    void personalDataTheTargetQuotesInItsAnswerIsMaskedInTheListingToo() {
+        String claim = Claims.newClaimNumber();
+        crm.stubFor(post(urlEqualTo(PATH)).withRequestBody(matchingJsonPath("$.key", equalTo(claim))).atPriority(1)
+                .willReturn(aResponse().withStatus(422).withBody("{\"error\":\"INVALID_EMAIL_ADDRESS: jane@example.com for Jane Doe\"}")));
+        given().contentType("application/json").body(Claims.valid(claim)).post("/webhooks/" + FLOW).then().statusCode(202);
+        JsonNode listed = awaitLetter(claim);
+        assertTrue(listed.path("targetResponse").asText().contains("INVALID_EMAIL_ADDRESS: *** for ***"),
+                listed.path("targetResponse").asText());
+        // the operator asking for that one record sees what the target said
+        given().get("/api/dead-letters/" + listed.path("id").asText()).then().statusCode(200)
+                .body("targetResponse", org.hamcrest.Matchers.containsString("jane@example.com"));
+    }
+
+    @Test
     void aViewerCannotReplayOrDeleteADeadLetter() {
         String claim = rejectedClaim();
         String id = awaitLetter(claim).path("id").asText();

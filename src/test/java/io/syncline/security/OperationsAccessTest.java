@@ -64,6 +64,22 @@ class OperationsAccessTest {
     }
 
     @Test
+    void anActionABrowserSendsForAnotherSiteIsRefusedEvenWithAnOperatorsCredentials() {
+        Users.asOperator().header("Sec-Fetch-Site", "cross-site").post("/api/flows/" + FLOW + "/pause").then().statusCode(403)
+                .body("type", equalTo("urn:syncline:problem:cross-site"));
+        Users.asOperator().header("Origin", "https://elsewhere.example").post("/api/flows/" + FLOW + "/pause").then().statusCode(403);
+        Users.asOperator().header("Sec-Fetch-Site", "cross-site").delete("/api/dead-letters/ID:0").then().statusCode(403);
+        Users.asViewer().get("/api/flows/" + FLOW).then().statusCode(200).body("state", not(equalTo("paused")));
+        // reading is not an action; the dashboard's own requests are same-origin
+        Users.asViewer().header("Sec-Fetch-Site", "cross-site").get("/api/flows/" + FLOW).then().statusCode(200);
+        try {
+            Users.asOperator().header("Sec-Fetch-Site", "same-origin").post("/api/flows/" + FLOW + "/pause").then().statusCode(200);
+        } finally {
+            Users.asOperator().post("/api/flows/" + FLOW + "/resume").then().statusCode(200);
+        }
+    }
+
+    @Test
     void probesWellnessMetricsAndWebhooksNeedNoUserByDefault() {
         // open means answered: 200, or 503 when a check is DOWN (another test may have left a flow failing)
         for (String path : new String[] { "/q/health/live", "/q/health/ready", "/q/health/well", "/q/health" }) {

@@ -18,5 +18,7 @@ class SecretMaskingTest {
         assertEquals("https://***@crm.example.com/api/claims?api_key=***&page=2",
                 SecretMasking.url("https://svc:pa55@crm.example.com/api/claims?api_key=abc123&page=2"));
         assertEquals("https://crm.example.com/api/claims", SecretMasking.url("https://crm.example.com/api/claims"));
+        assertEquals("failed invoking https://***@a.example/x, redirected to https://***@b.example/y",
+                SecretMasking.url("failed invoking https://u:p@a.example/x, redirected to https://v:p@ss@b.example/y"));
     }
 }

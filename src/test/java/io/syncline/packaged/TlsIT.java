@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.InputStream;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -52,8 +51,8 @@ class TlsIT {
                 "-file", WORK.resolve("syncline.crt").toString());
         keytool("-importcert", "-noprompt", "-alias", "syncline", "-file", WORK.resolve("syncline.crt").toString(),
                 "-storetype", "PKCS12", "-keystore", trustStore.toString(), "-storepass", STORE_PASSWORD);
-        int brokerPort = freePort();
-        int httpsPort = freePort();
+        int brokerPort = PackagedApp.freePort();
+        int httpsPort = PackagedApp.freePort();
 
         try (PackagedApp a = PackagedApp.start(WORK.resolve("a"), Map.of("sync.broker.acceptor", "tcp://127.0.0.1:" + brokerPort
                 + "?protocols=CORE&sslEnabled=true&keyStorePath=" + keyStore + "&keyStorePassword=" + STORE_PASSWORD),
@@ -114,11 +113,5 @@ class TlsIT {
                 .redirectOutput(WORK.resolve("keytool.log").toFile()).start();
         assertTrue(process.waitFor(60, TimeUnit.SECONDS), "keytool did not finish");
         assertEquals(0, process.exitValue(), "keytool " + String.join(" ", arguments) + "; see " + WORK.resolve("keytool.log"));
-    }
-
-    private static int freePort() throws Exception {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
     }
 }

@@ -199,7 +199,12 @@ class SalesforceTargetTest {
                 .willReturn(json(200, jobState(job, "InProgress", 100, 0))));
         org.stubFor(get(urlPathMatching(jobPath + "/?")).inScenario(job).whenScenarioStateIs("done")
                 .willReturn(json(200, jobState(job, "JobComplete", 350, 2))));
-        org.stubFor(get(urlPathMatching(jobPath + "/failedResults/?")).willReturn(aResponse().withStatus(200)
+        // the file goes as two jobs (301 rows, then 49): both failures are rows of the first, the second has none
+        org.stubFor(get(urlPathMatching(jobPath + "/failedResults/?")).inScenario(job + "-failed")
+                .whenScenarioStateIs("served").willReturn(aResponse().withStatus(200).withHeader("Content-Type", "text/csv")
+                        .withBody("\"sf__Id\",\"sf__Error\",Risk_Record_Id__c,Segment__c,Risk_Score__c\n")));
+        org.stubFor(get(urlPathMatching(jobPath + "/failedResults/?")).inScenario(job + "-failed")
+                .whenScenarioStateIs(STARTED).willSetStateTo("served").willReturn(aResponse().withStatus(200)
                 .withHeader("Content-Type", "text/csv").withBody("""
                         "sf__Id","sf__Error",Risk_Record_Id__c,Segment__c,Risk_Score__c
                         "","DUPLICATE_VALUE:duplicate value found: Risk_Record_Id__c duplicates value on record with id: a0B5e00000AbCdE:--","%s00042","AUTO-DE-10","42"

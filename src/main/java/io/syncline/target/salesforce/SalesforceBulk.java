@@ -81,17 +81,25 @@ public class SalesforceBulk {
             byExternalId.computeIfAbsent(envelope.key(), k -> new ArrayList<>()).add(envelope);
         }
         Map<Envelope, String> rejected = new LinkedHashMap<>();
+        int unmatched = 0;
         for (Map<String, String> row : rows(calls.call(exchange, "bulk2GetFailedResults", Map.of("jobId", jobId), null)
                 .getBody(InputStream.class))) {
-            for (Envelope envelope : byExternalId.getOrDefault(row.get(externalId), List.of())) {
-                rejected.put(envelope, "Bulk API 2.0 job " + jobId + ": " + row.getOrDefault(ERROR_COLUMN, "failed"));
-            }
+            List<Envelope> failed = byExternalId.getOrDefault(row.get(externalId), List.of());
+            unmatched += failed.isEmpty() ? 1 : 0;
+            failed.forEach(e -> rejected.put(e, "Bulk API 2.0 job " + jobId + ": " + row.getOrDefault(ERROR_COLUMN, "failed")));
         }
         for (Map<String, String> row : rows(calls.call(exchange, "bulk2GetUnprocessedRecords", Map.of("jobId", jobId), null)
                 .getBody(InputStream.class))) {
-            for (Envelope envelope : byExternalId.getOrDefault(row.get(externalId), List.of())) {
-                rejected.putIfAbsent(envelope, "Bulk API 2.0 job " + jobId + ": not processed");
-            }
+            List<Envelope> unprocessed = byExternalId.getOrDefault(row.get(externalId), List.of());
+            unmatched += unprocessed.isEmpty() ? 1 : 0;
+            unprocessed.forEach(e -> rejected.putIfAbsent(e, "Bulk API 2.0 job " + jobId + ": not processed"));
+        }
+        if (unmatched > 0) {
+            // a failed row that names no record of the chunk: which record failed is unknown, so none counts as
+            // delivered; the chunk is sent again (an upsert by external id is safe to repeat)
+            exchange.setProperty(SyncProperties.TARGET_RESPONSE, "Bulk API 2.0 job " + jobId + ": " + unmatched
+                    + " failed or unprocessed row(s) without a known external id");
+            throw new TransientTargetException("Bulk API 2.0 job " + jobId + " reported rows it cannot be matched to");
         }
         List<Envelope> delivered = new ArrayList<>(chunk.size());
         for (Envelope envelope : chunk) {

@@ -91,7 +91,12 @@ public class SalesforceCalls {
                     + ": HTTP 300 MULTIPLE_CHOICES: several records match the external id");
             return new PermanentTargetException("Several Salesforce records match the external id");
         }
-        if (status == 0 || status == 401 || status == 408 || status >= 500 || hasCode(errors, UNABLE_TO_LOCK_ROW)) {
+        // a refused login (camel-salesforce: 400 "Login error code:[invalid_grant] ...") is the org's or the
+        // credentials' state, not the records': retried, and replayable once the credentials are fixed
+        boolean loginRefused = status == 400 && errors.stream()
+                .anyMatch(e -> e.getMessage() != null && e.getMessage().startsWith("Login error code:"));
+        if (status == 0 || status == 401 || status == 408 || status >= 500 || loginRefused
+                || hasCode(errors, UNABLE_TO_LOCK_ROW)) {
             return new TransientTargetException("Salesforce " + operation + " failed with HTTP " + status
                     + (errors.isEmpty() ? "" : " " + errors.get(0).getErrorCode()));
         }

@@ -1,11 +1,8 @@
 package io.syncline.target.salesforce;
 
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
-import java.util.WeakHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -45,8 +42,6 @@ public class SalesforceTarget {
     private final SalesforceBulk bulk;
     private final DeadLetters deadLetters;
     private final ObjectMapper mapper;
-    /** File runs found to have more rows than the threshold: all their chunks go through Bulk API 2.0. */
-    private final Set<BatchRun> bulkRuns = Collections.synchronizedSet(Collections.newSetFromMap(new WeakHashMap<>()));
 
     SalesforceTarget(SyncConfig config, SalesforceCalls calls, SalesforceBudget budget, SalesforceBulk bulk,
             DeadLetters deadLetters, ObjectMapper mapper) {
@@ -77,15 +72,15 @@ public class SalesforceTarget {
             throw new TransientTargetException("Publishing to Salesforce pauses after REQUEST_LIMIT_EXCEEDED");
         }
 
+        // A file's chunks are bulk-threshold + 1 rows (SyncConfig.fileChunkSize): once its run has read more rows than
+        // the threshold, every chunk of that file, the last one too, goes through Bulk API 2.0.
         BatchRun run = exchange.getProperty(SyncProperties.BATCH_RUN, BatchRun.class);
-        if (run != null && chunk.size() > target.bulkThreshold()) {
-            bulkRuns.add(run);
-        }
+        boolean bulkFile = run != null && "file".equals(run.intake()) && run.rowsRead() > target.bulkThreshold();
         List<Envelope> delivered;
         if (chunk.size() == 1 && chunk.get(0).isRealTime()) {
             upsert(exchange, chunk.get(0), target);
             delivered = chunk;
-        } else if (run != null && bulkRuns.contains(run)) {
+        } else if (bulkFile) {
             delivered = bulk.publish(exchange, chunk, target);
         } else {
             delivered = collections(exchange, chunk, target);

@@ -45,6 +45,9 @@ public interface SyncConfig {
 
     Salesforce salesforce();
 
+    /** The sync assessment: evidence window and the API allowance its cost comparison uses. */
+    io.syncline.assessment.AssessmentSettings assessment();
+
     /** The one Salesforce org of this installation, shared by every flow with {@code target.kind=salesforce}. */
     interface Salesforce {
         /** {@code https://login.salesforce.com}, {@code https://test.salesforce.com} or the org's My Domain. */
@@ -276,6 +279,9 @@ public interface SyncConfig {
          */
         @WithDefault("1")
         int consumers();
+
+        /** The seed's questions answered for this flow; the assessment advises a mode from them and the evidence. */
+        io.syncline.assessment.DeclaredAnswers assessment();
     }
 
     interface FlowWebhook {

@@ -14,6 +14,7 @@ import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import io.syncline.assessment.EvidenceStore;
 import io.syncline.config.SyncConfig;
 import io.syncline.deadletter.DeadLetter;
 import io.syncline.freshness.FlowActivity;
@@ -37,8 +38,11 @@ public class SyncPipeline {
     private final ObjectMapper mapper;
     private final Outcomes outcomes;
     private final FlowActivity activity;
+    private final EvidenceStore evidence;
 
-    SyncPipeline(SyncConfig config, FlowSchemas schemas, ObjectMapper mapper, Outcomes outcomes, FlowActivity activity) {
+    SyncPipeline(SyncConfig config, FlowSchemas schemas, ObjectMapper mapper, Outcomes outcomes, FlowActivity activity,
+            EvidenceStore evidence) {
+        this.evidence = evidence;
         this.config = config;
         this.schemas = schemas;
         this.mapper = mapper;
@@ -53,7 +57,8 @@ public class SyncPipeline {
     public void beginChunk(Exchange exchange) {
         for (String property : List.of(SyncProperties.CHUNK_IN_FLIGHT, SyncProperties.ATTEMPTS,
                 SyncProperties.FIRST_FAILURE_AT, SyncProperties.LAST_FAILURE_AT, SyncProperties.TARGET_RESPONSE,
-                SyncProperties.DEAD_LETTERS, SyncProperties.DEAD_LETTER_FAILURE, SyncProperties.ERROR_CATEGORY)) {
+                SyncProperties.DEAD_LETTERS, SyncProperties.DEAD_LETTER_FAILURE, SyncProperties.ERROR_CATEGORY,
+                SyncProperties.PREVIOUS_VERSIONS)) {
             exchange.removeProperty(property);
         }
     }
@@ -133,6 +138,9 @@ public class SyncPipeline {
         outcomes.count(flow, Outcomes.PUBLISHED, delivered.size());
         if (!delivered.isEmpty()) {
             activity.delivered(flow, delivered);
+            @SuppressWarnings("unchecked")
+            Map<String, Long> previousVersions = exchange.getProperty(SyncProperties.PREVIOUS_VERSIONS, Map.class);
+            evidence.delivered(flow, delivered, previousVersions);
         }
         BatchRun run = exchange.getProperty(SyncProperties.BATCH_RUN, BatchRun.class);
         if (run != null) {

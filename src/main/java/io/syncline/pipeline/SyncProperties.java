@@ -26,6 +26,8 @@ public final class SyncProperties {
     public static final String REPLAY_COUNT = "syncReplayCount";
     /** The envelopes of a request in flight, while the body holds what goes over the wire. */
     public static final String CHUNK_IN_FLIGHT = "syncChunkInFlight";
+    /** The versions the chunk's keys had before it (key to source epoch ms), read by the version guard. */
+    public static final String PREVIOUS_VERSIONS = "syncPreviousVersions";
     /** Set when dead letters could not be written: the caller must fail rather than acknowledge the chunk. */
     public static final String DEAD_LETTER_FAILURE = "syncDeadLetterFailure";
 

@@ -213,6 +213,17 @@ public class StateStore {
         }
     }
 
+    /** Work on the store's connection, one caller at a time. */
+    @FunctionalInterface
+    public interface Work<T> {
+        T on(Connection connection) throws SQLException;
+    }
+
+    /** Runs work on the store's database: the assessment keeps its evidence here, next to the versions. */
+    public synchronized <T> T use(Work<T> work) throws SQLException {
+        return work.on(connection());
+    }
+
     private Connection connection() throws SQLException {
         if (connection == null || !connection.isValid(2)) {
             if (connection != null) {

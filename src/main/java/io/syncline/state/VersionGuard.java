@@ -58,7 +58,9 @@ public class VersionGuard {
         if (keys.isEmpty()) {
             return;
         }
-        Map<String, Long> newest = new HashMap<>(store.versions(flow, keys));
+        Map<String, Long> previous = store.versions(flow, keys);
+        exchange.setProperty(SyncProperties.PREVIOUS_VERSIONS, previous);
+        Map<String, Long> newest = new HashMap<>(previous);
         List<Envelope> fresh = new ArrayList<>(chunk.size());
         int skipped = 0;
         for (int i = 0; i < versions.length; i++) {

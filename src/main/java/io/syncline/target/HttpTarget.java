@@ -19,6 +19,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.micrometer.core.instrument.MeterRegistry;
+import io.syncline.assessment.EvidenceStore;
 import io.syncline.config.SyncConfig;
 import io.syncline.deadletter.DeadLetters;
 import io.syncline.pipeline.Envelope;
@@ -39,10 +40,13 @@ public class HttpTarget {
     private final SyncConfig config;
     private final SyncPipeline pipeline;
     private final MeterRegistry registry;
+    private final EvidenceStore evidence;
     private final ObjectMapper mapper;
     private final DeadLetters deadLetters;
 
-    HttpTarget(SyncConfig config, SyncPipeline pipeline, MeterRegistry registry, ObjectMapper mapper, DeadLetters deadLetters) {
+    HttpTarget(SyncConfig config, SyncPipeline pipeline, MeterRegistry registry, ObjectMapper mapper, DeadLetters deadLetters,
+            EvidenceStore evidence) {
+        this.evidence = evidence;
         this.config = config;
         this.pipeline = pipeline;
         this.registry = registry;
@@ -104,6 +108,7 @@ public class HttpTarget {
         exchange.removeProperty(SyncProperties.CHUNK_IN_FLIGHT);
         String flow = exchange.getProperty(SyncProperties.FLOW, String.class);
         registry.counter("syncline.target.calls", "flow", flow, "status", String.valueOf(status)).increment();
+        evidence.targetCalled(flow);
         String answer = message.getBody(String.class);
         if (status >= 200 && status < 300) {
             Headers.clearInbound(message);

@@ -18,6 +18,7 @@ import org.apache.camel.component.salesforce.api.SalesforceMultipleChoicesExcept
 import org.apache.camel.component.salesforce.api.dto.RestError;
 
 import io.micrometer.core.instrument.MeterRegistry;
+import io.syncline.assessment.EvidenceStore;
 import io.syncline.config.SyncConfig;
 import io.syncline.pipeline.SyncProperties;
 import io.syncline.target.PermanentTargetException;
@@ -41,8 +42,11 @@ public class SalesforceCalls {
     private final SalesforceBudget budget;
     private final SyncConfig config;
     private final MeterRegistry registry;
+    private final EvidenceStore evidence;
 
-    SalesforceCalls(ProducerTemplate producer, SalesforceBudget budget, SyncConfig config, MeterRegistry registry) {
+    SalesforceCalls(ProducerTemplate producer, SalesforceBudget budget, SyncConfig config, MeterRegistry registry,
+            EvidenceStore evidence) {
+        this.evidence = evidence;
         this.producer = producer;
         this.budget = budget;
         this.config = config;
@@ -61,6 +65,7 @@ public class SalesforceCalls {
         });
         budget.observe(call.getMessage().getHeader("Sforce-Limit-Info", String.class));
         String flow = pipeline.getProperty(SyncProperties.FLOW, String.class);
+        evidence.targetCalled(flow);
         Throwable error = call.getException();
         if (error == null) {
             registry.counter("syncline.salesforce.calls", "flow", flow, "operation", operation, "outcome", "ok").increment();

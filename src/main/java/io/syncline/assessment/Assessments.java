@@ -101,7 +101,8 @@ public class Assessments {
                 : new FlowAssessment.Drift(true, "runs in " + running + " mode, advised " + advice.summary() + ": "
                         + String.join("; ", advice.reasons()));
         return new FlowAssessment(flowId, flowId.substring(0, flowId.indexOf('-')), flow.dataFlow().orElse(null), running,
-                advice, drift, answers, observed, cost);
+                advice, drift, answers, observed,
+                answers.decisionTempo() == null ? null : observed.recordsLaterThan(answers.decisionTempo()), cost);
     }
 
     private Cost cost(String flowId, SyncConfig.Flow flow, Answers answers, Evidence observed, Advice advice) {

@@ -47,28 +47,34 @@ public record Evidence(@JsonIgnore Duration window, Instant since, double daysOb
         return Answers.iso(window);
     }
 
+    @com.fasterxml.jackson.annotation.JsonProperty
     public double recordsPerDay() {
         return round(records / daysObserved);
     }
 
+    @com.fasterxml.jackson.annotation.JsonProperty
     public double targetCallsPerDay() {
         return round(targetCalls / daysObserved);
     }
 
     /** Null without records. */
+    @com.fasterxml.jackson.annotation.JsonProperty
     public Double keyChangesPerDay() {
         long firstChanges = records - repeatChanges;
         return firstChanges <= 0 ? null : round((double) records / firstChanges);
     }
 
+    @com.fasterxml.jackson.annotation.JsonProperty
     public String lagP50() {
         return lagPercentile(0.50);
     }
 
+    @com.fasterxml.jackson.annotation.JsonProperty
     public String lagP95() {
         return lagPercentile(0.95);
     }
 
+    @com.fasterxml.jackson.annotation.JsonProperty
     public String lagP99() {
         return lagPercentile(0.99);
     }

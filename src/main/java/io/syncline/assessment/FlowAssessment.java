@@ -7,11 +7,13 @@ import com.fasterxml.jackson.annotation.JsonPropertyOrder;
  * One flow's assessment: what was declared, what was observed, what is advised, what each mode costs, and whether
  * the running mode drifts from the advice.
  *
- * @param mode the mode it runs in now ({@code sync.flows.<id>.mode})
+ * @param mode      the mode it runs in now ({@code sync.flows.<id>.mode})
+ * @param readStale records of the window delivered later than the decision tempo after their source time: whoever
+ *                  acts at that tempo read them stale (null without a declared tempo)
  */
-@JsonPropertyOrder({ "flow", "industry", "dataFlow", "mode", "advice", "drift", "answers", "evidence", "cost" })
+@JsonPropertyOrder({ "flow", "industry", "dataFlow", "mode", "advice", "drift", "answers", "evidence", "readStale", "cost" })
 public record FlowAssessment(String flow, String industry, String dataFlow, String mode, Advice advice, Drift drift,
-        Answers answers, Evidence evidence, Cost cost) {
+        Answers answers, Evidence evidence, Long readStale, Cost cost) {
 
     /** @param reason why the running mode disagrees with the advice; null when it does not */
     @JsonInclude(JsonInclude.Include.NON_NULL)

@@ -117,6 +117,24 @@ class AssessmentEvidenceTest {
                 .body("drift.reason", containsString("runs in realtime mode, advised batch (weekly, 0 0 2 ? * SUN)"));
     }
 
+    @Test
+    void recordsDeliveredLaterThanTheDecisionTempoAreCountedAsReadStaleAndQuoted() {
+        String flow = "healthcare-appointments"; // agent-facing, decision-tempo=PT5M
+        Instant now = Instant.now();
+        List<EvidenceStore.Delivery> chunk = new ArrayList<>();
+        for (int i = 0; i < 10; i++) {
+            chunk.add(new EvidenceStore.Delivery("APT-" + i, now.minus(i < 4 ? Duration.ofMinutes(20) : Duration.ofSeconds(30))));
+        }
+        evidence.observe(flow, now, chunk, Map.of());
+
+        JsonPath appointments = assessment(flow);
+        assertEquals(4, appointments.getLong("readStale"));
+        assertEquals("agent-facing=true (agent-actions: appointment reminders): an AI agent acts on it autonomously and would act on stale data",
+                appointments.getString("advice.reasons[0]"));
+        assertEquals("4 of 10 records (40%) reached the target more than PT5M after their source time: read stale by whoever"
+                + " acts within decision-tempo=PT5M", appointments.getString("advice.reasons[1]"));
+    }
+
     /**
      * 150 records an hour for the last 20 hours: 3,000 records, less than a day observed, so 3,000 a day. Salesforce's
      * defaults: bulk-threshold 2,000, chunks of 2,001; sObject Collections take 200; a Bulk API 2.0 job is 6 calls;
@@ -139,6 +157,7 @@ class AssessmentEvidenceTest {
         JsonPath erp = assessment("manufacturing-erp-reconciliation");
         assertEquals(3000.0, erp.getDouble("evidence.recordsPerDay"));
         assertEquals(150, erp.getLong("evidence.peakPerSecond"));
+        assertEquals(0, erp.getLong("readStale")); // ten minutes late, decision-tempo=P1D
         assertEquals("≤ PT10M", erp.getString("evidence.lagP95"));
         // one upsert a record
         assertEquals(3000.0, erp.getDouble("cost.realtime.apiCallsPerDay"));

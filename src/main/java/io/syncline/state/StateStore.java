@@ -69,7 +69,7 @@ public class StateStore {
     private final SyncConfig config;
     private Connection connection;
 
-    StateStore(SyncConfig config) {
+    public StateStore(SyncConfig config) {
         this.config = config;
     }
 
@@ -265,7 +265,7 @@ public class StateStore {
     }
 
     @PreDestroy
-    synchronized void close() {
+    public synchronized void close() {
         if (connection != null) {
             try {
                 connection.close();

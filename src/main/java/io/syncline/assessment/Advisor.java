@@ -54,8 +54,10 @@ public final class Advisor {
             return batch(Cadence.every15Minutes, schedule, reasons);
         }
         Double changes = evidence.keyChangesPerDay();
-        if (!answers.agentActions().isEmpty() && changes != null && changes >= FREQUENT_KEY_CHANGES) {
-            reasons.add(changesFigure(evidence) + ": more often than a daily batch can follow");
+        Cadence planned = tempo != null ? Cadence.within(tempo) : Cadence.daily;
+        if (!answers.agentActions().isEmpty() && changes != null
+                && changes >= Math.max(FREQUENT_KEY_CHANGES, planned.windowsPerDay())) {
+            reasons.add(changesFigure(evidence) + ": more often than " + planned.batchPhrase() + " can follow");
             reasons.add(agentAnswer(answers) + ": between windows an agent acts on values already superseded");
             staleFigure(evidence, tempo).ifPresent(reasons::add);
             if (source.streams()) {
@@ -108,14 +110,14 @@ public final class Advisor {
     private static Cadence cadence(Answers answers, Evidence evidence, List<String> reasons) {
         if (answers.decisionTempo() != null) {
             Cadence cadence = Cadence.within(answers.decisionTempo());
-            reasons.add("decision-tempo=" + Answers.iso(answers.decisionTempo()) + ": a " + cadence.label() + " batch is as fresh as it is used");
+            reasons.add("decision-tempo=" + Answers.iso(answers.decisionTempo()) + ": " + cadence.batchPhrase() + " is as fresh as it is used");
             return cadence;
         }
         if (answers.delayConsequence() == DelayConsequence.none && evidence.records() > 0) {
             double daysPerRecord = 1 / (evidence.records() / evidence.daysObserved());
             Cadence cadence = Cadence.within(Duration.ofMinutes(Math.round(daysPerRecord * 24 * 60)));
-            reasons.add(String.format(Locale.ROOT, "%s records a day (%d in %.1f days): about one every %s, so a %s batch misses nothing",
-                    format(evidence.recordsPerDay()), evidence.records(), evidence.daysObserved(), every(daysPerRecord), cadence.label()));
+            reasons.add(String.format(Locale.ROOT, "%s records a day (%d in %.1f days): about one every %s, so %s misses nothing",
+                    format(evidence.recordsPerDay()), evidence.records(), evidence.daysObserved(), every(daysPerRecord), cadence.batchPhrase()));
             return cadence;
         }
         reasons.add("no decision-tempo declared: daily");

@@ -91,7 +91,7 @@ public class Assessments {
         Cost cost = cost(flowId, flow, answers, observed, advice);
         if (Advice.BATCH.equals(advice.mode()) && cost.batchSavesPerDay() > 0) {
             List<String> reasons = new ArrayList<>(advice.reasons());
-            reasons.add(String.format(Locale.ROOT, "%s API calls a day in real time against %s in %s batches: %s saved",
+            reasons.add(String.format(Locale.ROOT, "%s API calls a day in real time against %s in batches (%s): %s saved",
                     Advisor.format(cost.realtime().apiCallsPerDay()), Advisor.format(cost.batch().apiCallsPerDay()),
                     cost.batchCadence().label(), Advisor.format(cost.batchSavesPerDay())));
             advice = new Advice(advice.mode(), advice.cadence(), advice.cron(), reasons);

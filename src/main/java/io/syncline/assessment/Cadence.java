@@ -4,8 +4,10 @@ import java.text.ParseException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Date;
+import java.util.Map;
 import java.util.Optional;
 import java.util.TimeZone;
+import java.util.concurrent.ConcurrentHashMap;
 
 import org.quartz.CronExpression;
 
@@ -35,6 +37,11 @@ public enum Cadence {
         return label;
     }
 
+    /** "a daily batch", "a batch every 15 minutes". */
+    public String batchPhrase() {
+        return this == every15Minutes ? "a batch every 15 minutes" : "a " + label + " batch";
+    }
+
     public Duration period() {
         return period;
     }
@@ -59,8 +66,15 @@ public enum Cadence {
         return fit;
     }
 
-    /** The cadence of a Quartz cron: the shortest one at least as long as its longest gap over the next 62 days. */
+    /** Crons come from configuration: each is classed once. */
+    private static final Map<String, Optional<Cadence>> OF_CRON = new ConcurrentHashMap<>();
+
+    /** The cadence of a Quartz cron: the shortest one at least as long as its longest gap over 62 days. */
     public static Optional<Cadence> of(String cron) {
+        return OF_CRON.computeIfAbsent(cron, Cadence::classify);
+    }
+
+    private static Optional<Cadence> classify(String cron) {
         CronExpression expression;
         try {
             expression = new CronExpression(cron);

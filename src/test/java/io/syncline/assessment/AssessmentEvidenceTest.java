@@ -168,7 +168,7 @@ class AssessmentEvidenceTest {
         assertEquals(12.0, erp.getDouble("cost.batch.apiCallsPerDay"));
         assertEquals(2988.0, erp.getDouble("cost.batchSavesPerDay"));
         assertEquals(0.03, erp.getDouble("cost.realtime.shareOfAllowance"), 1e-9); // 3,000 of 100,000
-        assertEquals("3000 API calls a day in real time against 12 in daily batches: 2988 saved",
+        assertEquals("3000 API calls a day in real time against 12 in batches (daily): 2988 saved",
                 erp.getList("advice.reasons").get(erp.getList("advice.reasons").size() - 1));
 
         // a pull every 15 minutes: 96 windows of ceil(3000 / 96) = 32 items, one page of 100, one Collections call

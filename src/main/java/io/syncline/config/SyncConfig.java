@@ -133,6 +133,13 @@ public interface SyncConfig {
 
         @WithDefault("2G")
         MemorySize maxFileSize();
+
+        /**
+         * How far a record's source timestamp may lie in the future (clocks drift): beyond it the record is invalid,
+         * so a wrong or forged date never becomes the version every later update of its key is compared with.
+         */
+        @WithDefault("5m")
+        Duration maxClockSkew();
     }
 
     Map<String, Flow> flows();

@@ -288,6 +288,20 @@ public interface SyncConfig {
     interface FlowWebhook {
         /** HMAC-SHA256 secret(s) of {@code X-Syncline-Signature}; several, comma-separated, during a rotation. */
         Optional<String> secret();
+
+        /**
+         * Without a secret: whether unsigned webhooks are accepted. Unset: only while the flow's records stay on this
+         * machine ({@code target.kind=outbox}, the embedded first run); a flow that publishes to an http or salesforce
+         * target takes signed webhooks only unless this says {@code true}.
+         */
+        Optional<Boolean> open();
+    }
+
+    /** Whether the flow takes unsigned webhooks: no secret, and {@code webhook.open} (or its outbox default) says so. */
+    default boolean acceptsUnsignedWebhooks(String flowId) {
+        Flow flow = flow(flowId);
+        return flow.webhook().secret().filter(s -> !s.isBlank()).isEmpty()
+                && flow.webhook().open().orElse(flow.target().kind() == TargetKind.outbox);
     }
 
     /** A flow's own retry budget; unset keys fall back to {@code sync.retry.*}. */
@@ -320,11 +334,56 @@ public interface SyncConfig {
 
         Optional<Integer> chunkSize();
 
+        /** Connect and read timeout of one call to an {@code http} target. */
         @WithDefault("10s")
         Duration timeout();
 
+        /** How an {@code http} target is authenticated. */
+        TargetAuth auth();
+
         /** What a {@code salesforce} target writes: the sObject, its external id and the field mapping. */
         SalesforceObject salesforce();
+    }
+
+    /** {@code none}, or the scheme an http target expects; lower-case with dashes in configuration. */
+    enum TargetAuthKind {
+        none,
+        bearer,
+        basic,
+        api_key,
+        oauth2
+    }
+
+    /**
+     * {@code sync.flows.<id>.target.auth.*}: credentials of an http target. Secrets belong in the environment
+     * ({@code ${CRM_TOKEN}} in the file, or the key's environment variable); Syncline never logs them.
+     */
+    interface TargetAuth {
+        @WithDefault("none")
+        TargetAuthKind kind();
+
+        /** bearer: the token sent as {@code Authorization: Bearer <token>}. */
+        Optional<String> token();
+
+        /** basic: the user and password of {@code Authorization: Basic}. */
+        Optional<String> username();
+
+        Optional<String> password();
+
+        /** api-key: the header that carries the key. */
+        @WithDefault("X-API-Key")
+        String header();
+
+        Optional<String> apiKey();
+
+        /** oauth2 (client credentials): the token endpoint, the client and its secret, the scope if any. */
+        Optional<String> tokenUrl();
+
+        Optional<String> clientId();
+
+        Optional<String> clientSecret();
+
+        Optional<String> scope();
     }
 
     /** A flow's records as sObjects: {@code sync.flows.<id>.target.salesforce.*}. */

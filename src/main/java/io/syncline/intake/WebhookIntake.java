@@ -102,6 +102,11 @@ public class WebhookIntake {
             }
             // The same signed timestamp and body again is a copy of a request already taken, whoever sends it.
             replayKey = "signed:" + verdict.timestamp() + ":" + sha256(bytes);
+        } else if (!config.acceptsUnsignedWebhooks(flow)) {
+            reject(exchange, flow, Problem.of("invalid-signature", "The request is not signed by the source", 401,
+                    "this flow takes signed webhooks only: set sync.flows." + flow + ".webhook.secret and sign with "
+                            + WebhookSignature.HEADER + ", or open it with sync.flows." + flow + ".webhook.open=true", flow));
+            return;
         }
         String contentType = requestHeader(message, "Content-Type");
         if (!isJson(contentType)) {

@@ -65,6 +65,7 @@ class PackagedAppIT {
             crm.stubFor(post(urlEqualTo("/crm/claims")).willReturn(aResponse().withStatus(503)));
             Map<String, String> settings = Map.of(
                     "sync.flows.insurance-claims.target.kind", "http",
+                    "sync.flows.insurance-claims.webhook.open", "true",
                     "sync.flows.insurance-claims.target.url", crm.baseUrl() + "/crm/claims",
                     "sync.retry.max-redeliveries", "100000",
                     "sync.retry.initial-delay-ms", "100",

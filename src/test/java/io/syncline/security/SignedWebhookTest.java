@@ -219,6 +219,13 @@ class SignedWebhookTest {
         given().get("/api/flows/" + FLOW).then().body("signedWebhooks", equalTo(true));
         given().get("/api/flows/insurance-policy-renewals").then().body("signedWebhooks", equalTo(false));
         given().get("/api/flows/insurance-actuarial-risk").then().body("signedWebhooks", org.hamcrest.Matchers.nullValue());
+        // open: accepted unsigned (its records stay in the outbox); shown in the catalog and in the wellness checks
+        given().get("/api/flows/insurance-policy-renewals").then().body("openWebhooks", equalTo(true));
+        given().get("/api/flows/" + FLOW).then().body("openWebhooks", equalTo(false));
+        given().get("/q/health/well").then()
+                .body("checks.find { it.name == 'flow-insurance-policy-renewals' }.data.webhook",
+                        equalTo("open: unsigned requests accepted"))
+                .body("checks.find { it.name == 'flow-insurance-claims' }.data.webhook", org.hamcrest.Matchers.nullValue());
     }
 
     private static String signature(Instant at, byte[] body, String secret) {

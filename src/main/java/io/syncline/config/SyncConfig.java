@@ -1,6 +1,7 @@
 package io.syncline.config;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -170,8 +171,24 @@ public interface SyncConfig {
         @WithDefault("true")
         boolean embedded();
 
-        /** An extra acceptor for producers outside the process, e.g. {@code tcp://127.0.0.1:61616}. */
+        /**
+         * An extra acceptor for connections from outside the process, e.g. {@code tcp://127.0.0.1:61616?protocols=CORE}.
+         * Every connection through it authenticates as one of {@link #users()}.
+         */
         Optional<String> acceptor();
+
+        /**
+         * Who may connect through the acceptor: {@code sync.broker.users.<name>.*}. Syncline's own in-process
+         * connections need no user.
+         */
+        Map<String, BrokerUser> users();
+
+        /**
+         * An acceptor without TLS on an address other than loopback sends passwords and records in clear: start-up
+         * refuses it unless this is true (then it warns at every start).
+         */
+        @WithDefault("false")
+        boolean allowPlaintextAcceptor();
 
         /** Broker redelivery of a message whose consumer rolled back. */
         @WithDefault("1s")
@@ -189,6 +206,22 @@ public interface SyncConfig {
         /** Where the broker moves a message after max delivery attempts; also the application's dead letters. */
         @WithDefault("sync.dead-letters")
         String deadLetterAddress();
+    }
+
+    /** A user of the embedded broker's acceptor: a source system, or another Syncline instance. */
+    interface BrokerUser {
+        /** {@code HEX(SHA-512("<name>:Syncline:<password>"))}, as for the operations API's users. */
+        String passwordHash();
+
+        /** Flows whose queue {@code sync.<flow-id>.in} this user may send to, and nothing else. */
+        Optional<List<String>> sendTo();
+
+        /**
+         * Another Syncline instance sharing this broker: it may send, consume and browse what Syncline does (the flow
+         * queues and the dead letters), but not purge, delete or manage.
+         */
+        @WithDefault("false")
+        boolean instance();
     }
 
     interface WebhookLimits {

@@ -71,6 +71,11 @@ class EvidenceStoreTest {
         return (SyncConfig) java.lang.reflect.Proxy.newProxyInstance(SyncConfig.class.getClassLoader(),
                 new Class<?>[] { SyncConfig.class }, (proxy, method, args) -> switch (method.getName()) {
                     case "dataDir" -> dataDir.toString();
+                    case "limits" -> java.lang.reflect.Proxy.newProxyInstance(SyncConfig.class.getClassLoader(),
+                            new Class<?>[] { SyncConfig.Limits.class }, (p, m, a) -> switch (m.getName()) {
+                                case "maxClockSkew" -> Duration.ofMinutes(5);
+                                default -> throw new UnsupportedOperationException(m.getName());
+                            });
                     case "state" -> java.lang.reflect.Proxy.newProxyInstance(SyncConfig.class.getClassLoader(),
                             new Class<?>[] { SyncConfig.State.class }, (p, m, a) -> switch (m.getName()) {
                                 case "jdbcUrl" -> url;

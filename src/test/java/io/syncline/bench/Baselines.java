@@ -53,10 +53,10 @@ final class Baselines {
     /**
      * Baseline (a): Artemis as Syncline configures it ({@link EmbeddedBroker#configuration}, persistent NIO journal),
      * in this JVM. {@code producers} threads each send persistent messages with a blocking durable send (as a webhook
-     * does before its 202); {@code consumers} transacted consumers receive and commit each message (as a flow's
-     * workers do).
+     * does before its 202); {@code consumers} transacted consumers commit every {@code commitEvery} messages, or
+     * sooner when no further message is waiting (as a flow's chunked worker does with {@code batch.max-records}).
      */
-    static Map<String, Object> artemis(Path dir, int messages, int producers, int consumers) throws Exception {
+    static Map<String, Object> artemis(Path dir, int messages, int producers, int consumers, int commitEvery) throws Exception {
         Benchmark.deleteTree(dir);
         EmbeddedActiveMQ server = new EmbeddedActiveMQ();
         server.setConfiguration(EmbeddedBroker.configuration(dir, new BrokerDefaults()));
@@ -81,8 +81,12 @@ final class Baselines {
                         MessageConsumer consumer = session.createConsumer(session.createQueue("bench.in"));
                         while (received.get() < messages) {
                             if (consumer.receive(100) != null) {
+                                int chunk = 1;
+                                while (chunk < commitEvery && consumer.receiveNoWait() != null) {
+                                    chunk++;
+                                }
                                 session.commit();
-                                received.incrementAndGet();
+                                received.addAndGet(chunk);
                             }
                         }
                     }
@@ -114,6 +118,7 @@ final class Baselines {
             m.put("messages", messages);
             m.put("producers", producers);
             m.put("consumers", consumers);
+            m.put("commitEvery", commitEvery);
             m.put("messagesPerSecond", Math.round(messages / seconds));
             m.put("durableSendMs", RealtimeLoad.percentiles(sendMicros));
             return m;

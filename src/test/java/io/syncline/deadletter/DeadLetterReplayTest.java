@@ -47,6 +47,8 @@ class DeadLetterReplayTest {
         @Override
         public Map<String, String> getConfigOverrides() {
             return Map.of("sync.flows.insurance-claims.target.kind", "http",
+                    // the CRM here is told apart by the record in each request: one envelope per request
+                    "sync.flows.insurance-claims.target.request", "envelope",
                     "sync.dead-letters.max-replays", "2",
                     "sync.broker.max-delivery-attempts", "2",
                     "sync.broker.redelivery-delay", "0s",

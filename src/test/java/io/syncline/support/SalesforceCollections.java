@@ -51,8 +51,11 @@ public class SalesforceCollections implements ResponseDefinitionTransformerV2 {
             JsonNode request = JSON.readTree(serveEvent.getRequest().getBodyAsString());
             ArrayNode results = JSON.createArrayNode();
             int n = 0;
+            // the external id field is the last segment of /composite/sobjects/{object}/{externalIdField}
+            String path = serveEvent.getRequest().getUrl().replaceAll("\\?.*", "");
+            String idField = path.contains("/composite/sobjects/") ? path.substring(path.lastIndexOf('/') + 1) : externalIdField;
             for (JsonNode record : request.path("records")) {
-                String externalId = record.path(externalIdField).asText();
+                String externalId = record.path(idField).asText();
                 ObjectNode result = results.addObject();
                 String[] failure = FAILURES.get(externalId);
                 AtomicInteger locks = LOCKED.get(externalId);

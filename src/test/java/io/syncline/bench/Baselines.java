@@ -57,9 +57,34 @@ final class Baselines {
      * sooner when no further message is waiting (as a flow's chunked worker does with {@code batch.max-records}).
      */
     static Map<String, Object> artemis(Path dir, int messages, int producers, int consumers, int commitEvery) throws Exception {
+        return artemis(dir, messages, producers, consumers, commitEvery, c -> {
+        });
+    }
+
+    /**
+     * The journal choices for the durable accept (docs/benchmarks.md): Syncline's NIO journal against ASYNCIO (libaio)
+     * and a shorter NIO buffer timeout, each with the same producers and a chunked consumer.
+     */
+    static Map<String, Object> journals(Path dir, int messages, int producers) throws Exception {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("nio", artemis(dir, messages, producers, 1, Benchmark.CHUNK, c -> {
+        }));
+        m.put("asyncio", artemis(dir, messages, producers, 1, Benchmark.CHUNK,
+                c -> c.setJournalType(org.apache.activemq.artemis.core.server.JournalType.ASYNCIO)));
+        m.put("nioBufferTimeout500us", artemis(dir, messages, producers, 1, Benchmark.CHUNK,
+                c -> c.setJournalBufferTimeout_NIO(500_000)));
+        // Artemis falls back to NIO when libaio cannot be loaded: say which one ran
+        m.put("libaioLoaded", org.apache.activemq.artemis.core.io.aio.AIOSequentialFileFactory.isSupported());
+        return m;
+    }
+
+    static Map<String, Object> artemis(Path dir, int messages, int producers, int consumers, int commitEvery,
+            java.util.function.Consumer<org.apache.activemq.artemis.core.config.Configuration> tuning) throws Exception {
         Benchmark.deleteTree(dir);
         EmbeddedActiveMQ server = new EmbeddedActiveMQ();
-        server.setConfiguration(EmbeddedBroker.configuration(dir, new BrokerDefaults()));
+        org.apache.activemq.artemis.core.config.Configuration configuration = EmbeddedBroker.configuration(dir, new BrokerDefaults());
+        tuning.accept(configuration);
+        server.setConfiguration(configuration);
         server.start();
         ExecutorService threads = Executors.newFixedThreadPool(producers + consumers);
         try {
@@ -119,6 +144,7 @@ final class Baselines {
             m.put("producers", producers);
             m.put("consumers", consumers);
             m.put("commitEvery", commitEvery);
+            m.put("journal", server.getActiveMQServer().getConfiguration().getJournalType().name());
             m.put("messagesPerSecond", Math.round(messages / seconds));
             m.put("durableSendMs", RealtimeLoad.percentiles(sendMicros));
             return m;

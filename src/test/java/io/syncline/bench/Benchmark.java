@@ -79,6 +79,7 @@ final class Benchmark {
         // what Syncline's chunked worker does with its defaults: one consumer, a commit per up to 200 messages
         results.put("baselineArtemisChunked", Baselines.artemis(out.resolve("baseline-broker"), sizes.brokerMessages(),
                 sizes.brokerProducers(), 1, CHUNK));
+        results.put("journals", Baselines.journals(out.resolve("baseline-broker"), sizes.brokerMessages(), sizes.brokerProducers()));
         Path largeCsv = BatchLoad.csv(out.resolve("files"), sizes.largeFile());
         Path smallCsv = BatchLoad.csv(out.resolve("files"), sizes.smallFile());
         results.put("baselineCsvLoop", Baselines.csvLoop(largeCsv));

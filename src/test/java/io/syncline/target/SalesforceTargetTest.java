@@ -168,6 +168,30 @@ class SalesforceTargetTest {
     }
 
     @Test
+    void twoVersionsOfAClaimTakenInOneChunkGoInSeparateRequestsInOrder() throws Exception {
+        String claim = Claims.newClaimNumber();
+        org.stubFor(patch(urlPathEqualTo(CLAIM_COLLECTION)).atPriority(10).willReturn(aResponse()
+                .withTransformers(SalesforceCollections.NAME)));
+        long published = publishedCount(CLAIMS);
+        camel.getRouteController().suspendRoute(CLAIMS + "-worker");
+        try {
+            accept(Claims.valid(claim));
+            accept(Claims.valid(Claims.newClaimNumber()));
+            accept(Claims.valid(claim).replace("2026-11-27T09:14:00Z", "2026-11-27T10:30:00Z").replace("4820.50", "5100.00"));
+        } finally {
+            camel.getRouteController().resumeRoute(CLAIMS + "-worker");
+        }
+
+        await().atMost(WAIT).until(() -> publishedCount(CLAIMS) >= published + 3);
+        List<JsonNode> sent = org.findAll(patchRequestedFor(urlPathEqualTo(CLAIM_COLLECTION)).withRequestBody(containing(claim)))
+                .stream().map(r -> readTree(r.getBodyAsString()).path("records")).toList();
+        assertEquals(2, sent.size(), "one request per version");
+        assertTrue(sent.stream().allMatch(records -> records.findValuesAsText("Claim_Number__c").stream().filter(claim::equals).count() == 1));
+        assertTrue(sent.get(0).toString().contains("4820.5") && sent.get(1).toString().contains("5100"), "older version first");
+        assertTrue(deadLettersOf(CLAIMS, claim).isEmpty());
+    }
+
+    @Test
     void twoFailingItemsAmong200AreDeadLetteredWithTheirCodesAndTheOthersDelivered() {
         String prefix = RiskFiles.newPrefix();
         String name = "collections-" + prefix + ".csv";

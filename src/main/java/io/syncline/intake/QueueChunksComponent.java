@@ -21,6 +21,7 @@ import org.apache.camel.Endpoint;
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
 import org.apache.camel.Producer;
+import org.apache.camel.Suspendable;
 import org.apache.camel.support.DefaultComponent;
 import org.apache.camel.support.DefaultConsumer;
 import org.apache.camel.support.DefaultEndpoint;
@@ -102,10 +103,12 @@ public class QueueChunksComponent extends DefaultComponent {
         }
     }
 
-    final class QueueConsumer extends DefaultConsumer {
+    /** Suspendable: a paused flow's route shows suspended (not stopped) and its queue holds the messages. */
+    final class QueueConsumer extends DefaultConsumer implements Suspendable {
 
         private final QueueEndpoint endpoint;
-        private volatile boolean running;
+        /** Consumer threads run while their generation is the current one: a stop or suspend starts a new one. */
+        private volatile int generation;
         private ExecutorService threads;
 
         QueueConsumer(QueueEndpoint endpoint, Processor processor) {
@@ -116,27 +119,48 @@ public class QueueChunksComponent extends DefaultComponent {
         @Override
         protected void doStart() throws Exception {
             super.doStart();
-            running = true;
-            threads = getEndpoint().getCamelContext().getExecutorServiceManager()
-                    .newFixedThreadPool(this, "sync-queue " + endpoint.queue, endpoint.consumers);
-            for (int i = 0; i < endpoint.consumers; i++) {
-                threads.execute(this::consume);
-            }
+            startConsumers();
         }
 
         @Override
         protected void doStop() throws Exception {
-            running = false;
+            stopConsumers();
+            super.doStop();
+        }
+
+        @Override
+        protected void doSuspend() {
+            stopConsumers();
+        }
+
+        @Override
+        protected void doResume() {
+            startConsumers();
+        }
+
+        private synchronized void startConsumers() {
+            if (threads != null) {
+                return;
+            }
+            int current = ++generation;
+            threads = getEndpoint().getCamelContext().getExecutorServiceManager()
+                    .newFixedThreadPool(this, "sync-queue " + endpoint.queue, endpoint.consumers);
+            for (int i = 0; i < endpoint.consumers; i++) {
+                threads.execute(() -> consume(current));
+            }
+        }
+
+        private synchronized void stopConsumers() {
+            generation++;
             if (threads != null) {
                 // a chunk in the route finishes (and commits); idle receives return within IDLE_RECEIVE_MS
                 getEndpoint().getCamelContext().getExecutorServiceManager().shutdownGraceful(threads);
                 threads = null;
             }
-            super.doStop();
         }
 
-        private void consume() {
-            while (running) {
+        private void consume(int mine) {
+            while (mine == generation) {
                 Session session = null;
                 MessageConsumer consumer = null;
                 try {
@@ -144,14 +168,14 @@ public class QueueChunksComponent extends DefaultComponent {
                     connection.start();
                     session = connection.createSession(true, Session.SESSION_TRANSACTED);
                     consumer = session.createConsumer(session.createQueue(endpoint.queue));
-                    while (running) {
+                    while (mine == generation) {
                         List<Message> chunk = receiveChunk(consumer);
                         if (!chunk.isEmpty()) {
                             deliver(session, chunk);
                         }
                     }
                 } catch (JMSException | RuntimeException e) {
-                    if (running) {
+                    if (mine == generation) {
                         LOG.warnf("Queue %s: consumer lost its session (%s); the chunk in flight goes back to the queue,"
                                 + " retrying in %d s", endpoint.queue, e.getMessage(), RECONNECT_DELAY.toSeconds());
                         pause();
@@ -222,7 +246,6 @@ public class QueueChunksComponent extends DefaultComponent {
                 Thread.sleep(RECONNECT_DELAY.toMillis());
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                running = false;
             }
         }
 

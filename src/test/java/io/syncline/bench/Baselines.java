@@ -51,7 +51,7 @@ final class Baselines {
     }
 
     /**
-     * Baseline (a): Artemis as Syncline configures it ({@link EmbeddedBroker#configuration}, persistent NIO journal),
+     * Baseline (a): Artemis as Syncline configures it ({@link EmbeddedBroker#server}, persistent NIO journal, security on),
      * in this JVM. {@code producers} threads each send persistent messages with a blocking durable send (as a webhook
      * does before its 202); {@code consumers} transacted consumers commit every {@code commitEvery} messages, or
      * sooner when no further message is waiting (as a flow's chunked worker does with {@code batch.max-records}).
@@ -81,10 +81,8 @@ final class Baselines {
     static Map<String, Object> artemis(Path dir, int messages, int producers, int consumers, int commitEvery,
             java.util.function.Consumer<org.apache.activemq.artemis.core.config.Configuration> tuning) throws Exception {
         Benchmark.deleteTree(dir);
-        EmbeddedActiveMQ server = new EmbeddedActiveMQ();
-        org.apache.activemq.artemis.core.config.Configuration configuration = EmbeddedBroker.configuration(dir, new BrokerDefaults());
-        tuning.accept(configuration);
-        server.setConfiguration(configuration);
+        EmbeddedActiveMQ server = EmbeddedBroker.server(dir, new BrokerDefaults(), List.of());
+        tuning.accept(server.getConfiguration());
         server.start();
         ExecutorService threads = Executors.newFixedThreadPool(producers + consumers);
         try {
@@ -211,6 +209,16 @@ final class Baselines {
         @Override
         public Optional<String> acceptor() {
             return Optional.empty();
+        }
+
+        @Override
+        public Map<String, SyncConfig.BrokerUser> users() {
+            return Map.of();
+        }
+
+        @Override
+        public boolean allowPlaintextAcceptor() {
+            return false;
         }
 
         @Override

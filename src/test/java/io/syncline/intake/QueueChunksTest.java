@@ -50,6 +50,7 @@ class QueueChunksTest {
         @Override
         public Map<String, String> getConfigOverrides() {
             return Map.of("sync.flows.insurance-claims.target.kind", "http",
+                    "sync.flows.insurance-claims.webhook.open", "true",
                     "sync.flows.insurance-claims.batch.max-records", "50",
                     "sync.flows.insurance-claims.batch.max-wait", "60s",
                     "sync.retry.max-redeliveries", "3",

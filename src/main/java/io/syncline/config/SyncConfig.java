@@ -322,6 +322,23 @@ public interface SyncConfig {
 
         /** The seed's questions answered for this flow; the assessment advises a mode from them and the evidence. */
         io.syncline.assessment.DeclaredAnswers assessment();
+
+        /** How the flow's queue is taken in chunks (the jms-intake template reads it). */
+        FlowBatch batch();
+    }
+
+    /** {@code sync.flows.<id>.batch.*}: chunks of queued real-time records. */
+    interface FlowBatch {
+        /** Messages taken from the queue in one transaction, run through the pipeline as one chunk. */
+        @WithDefault("200")
+        int maxRecords();
+
+        /**
+         * How long a chunk waits for more messages after its first one while messages keep coming; a message that
+         * arrives alone never waits.
+         */
+        @WithDefault("5ms")
+        Duration maxWait();
     }
 
     interface FlowWebhook {
@@ -365,6 +382,14 @@ public interface SyncConfig {
         salesforce
     }
 
+    /** Lower-case in configuration: {@code sync.flows.<id>.target.request=array|envelope}. */
+    enum HttpRequest {
+        /** The whole chunk in one request, as a JSON array of envelopes (one element for a record alone). */
+        array,
+        /** One request per record, its envelope as a JSON object. */
+        envelope
+    }
+
     interface Target {
         @WithDefault("outbox")
         TargetKind kind();
@@ -372,6 +397,10 @@ public interface SyncConfig {
         Optional<String> url();
 
         Optional<Integer> chunkSize();
+
+        /** What one request to an {@code http} target carries: a chunk as a JSON array, or one envelope. */
+        @WithDefault("array")
+        HttpRequest request();
 
         /** Connect and read timeout of one call to an {@code http} target. */
         @WithDefault("10s")

@@ -93,10 +93,16 @@ public class DeadLetters {
         String flow = exchange.getProperty(SyncProperties.FLOW, String.class);
         LOG.warnf("Flow %s: %d record(s) dead-lettered as %s after %d attempt(s): %s", flow, letters.size(), category,
                 attempts, error == null ? "no exception" : error.getClass().getSimpleName());
+        // records of the chunk the target had already refused one by one are dead letters too
+        @SuppressWarnings("unchecked")
+        List<DeadLetter> rejectedEarlier = exchange.getProperty(SyncProperties.DEAD_LETTERS, List.class);
+        if (rejectedEarlier != null) {
+            letters.addAll(0, rejectedEarlier);
+        }
         exchange.setProperty(SyncProperties.DEAD_LETTERS, letters);
     }
 
-    /** Records a target took the request for but rejected one by one: dead letters, written after the target step. */
+    /** Records a target rejected one by one (in a 2xx bulk answer, or alone): dead letters, written after the target step. */
     public void rejectedItems(Exchange exchange, List<Envelope> rejected, List<String> answers) {
         String route = exchange.getFromRouteId();
         int replayCount = exchange.getProperty(SyncProperties.REPLAY_COUNT, 0, Integer.class);
@@ -107,8 +113,14 @@ public class DeadLetters {
             letters.add(DeadLetter.of(envelope.source(), envelope.key(), route, DeadLetter.TARGET_PERMANENT, null,
                     List.of(), attempts, null, null, answers.get(i), replayCount));
         }
-        LOG.warnf("Flow %s: the target rejected %d record(s) of a chunk it answered 2xx to",
-                exchange.getProperty(SyncProperties.FLOW, String.class), letters.size());
+        LOG.warnf("Flow %s: the target rejected %d record(s) of a chunk", exchange.getProperty(SyncProperties.FLOW, String.class),
+                letters.size());
+        // several requests of one chunk may each reject some: all of them are written after the target step
+        @SuppressWarnings("unchecked")
+        List<DeadLetter> earlier = exchange.getProperty(SyncProperties.DEAD_LETTERS, List.class);
+        if (earlier != null) {
+            letters.addAll(0, earlier);
+        }
         exchange.setProperty(SyncProperties.DEAD_LETTERS, letters);
     }
 

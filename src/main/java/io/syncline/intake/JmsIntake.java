@@ -3,6 +3,7 @@ package io.syncline.intake;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -20,7 +21,6 @@ import jakarta.jms.TextMessage;
 import org.apache.activemq.artemis.api.core.ActiveMQBuffer;
 import org.apache.activemq.artemis.jms.client.ActiveMQMessage;
 import org.apache.camel.Exchange;
-import org.apache.camel.Message;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -29,8 +29,8 @@ import io.syncline.pipeline.SourceRecord;
 import io.syncline.pipeline.SyncProperties;
 
 /**
- * A message from a flow's queue as a one-record chunk: from a webhook (with its event id) or from any JMS producer.
- * The consumer hands over the JMS message unread ({@code mapJmsMessage=false}), so this class alone decides how a
+ * A chunk of messages from a flow's queue ({@code sync-queue}) as a chunk of records: from a webhook (with its event
+ * id) or from any JMS producer. The consumer hands over the JMS messages unread, so this class alone decides how a
  * body is read: text and bytes are the record's JSON; an {@link ObjectMessage} is never deserialized (Java
  * deserialization of a stranger's bytes runs the stranger's choice of code) but dead-lettered with its bytes.
  */
@@ -48,17 +48,20 @@ public class JmsIntake {
     }
 
     public void toRecords(Exchange exchange) throws JMSException {
-        Message message = exchange.getMessage();
+        @SuppressWarnings("unchecked")
+        List<jakarta.jms.Message> messages = exchange.getMessage().getBody(List.class);
         String flow = exchange.getProperty(SyncProperties.FLOW, String.class);
-        String eventId = message.getHeader(WebhookIntake.EVENT_ID, String.class);
-        if (eventId == null) {
-            eventId = message.getHeader("JMSMessageID", String.class);
+        List<SourceRecord> records = new ArrayList<>(messages.size());
+        for (jakarta.jms.Message received : messages) {
+            String eventId = received.getStringProperty(WebhookIntake.EVENT_ID);
+            if (eventId == null) {
+                eventId = received.getJMSMessageID();
+            }
+            String intake = received.getStringProperty(WebhookIntake.INTAKE);
+            records.add(record(received, flow, intake == null ? "jms" : intake, eventId, receivedAt(received)));
         }
-        String intake = message.getHeader(WebhookIntake.INTAKE, "jms", String.class);
-        Instant receivedAt = receivedAt(message);
-        jakarta.jms.Message received = message.getBody(jakarta.jms.Message.class);
-        message.removeHeaders("*");
-        message.setBody(List.of(record(received, flow, intake, eventId, receivedAt)));
+        exchange.getMessage().removeHeaders("*");
+        exchange.getMessage().setBody(records);
     }
 
     private SourceRecord record(jakarta.jms.Message received, String flow, String intake, String eventId,
@@ -115,8 +118,8 @@ public class JmsIntake {
         }
     }
 
-    private static Instant receivedAt(Message message) {
-        String stamped = message.getHeader(WebhookIntake.RECEIVED_AT, String.class);
+    private static Instant receivedAt(jakarta.jms.Message message) throws JMSException {
+        String stamped = message.getStringProperty(WebhookIntake.RECEIVED_AT);
         if (stamped != null) {
             try {
                 return Instant.parse(stamped);
@@ -124,7 +127,7 @@ public class JmsIntake {
                 // a foreign producer's value: fall back to the broker's timestamp
             }
         }
-        Long jmsTimestamp = message.getHeader("JMSTimestamp", Long.class);
-        return jmsTimestamp != null && jmsTimestamp > 0 ? Instant.ofEpochMilli(jmsTimestamp) : Instant.now();
+        long jmsTimestamp = message.getJMSTimestamp();
+        return jmsTimestamp > 0 ? Instant.ofEpochMilli(jmsTimestamp) : Instant.now();
     }
 }

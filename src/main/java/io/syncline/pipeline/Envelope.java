@@ -12,12 +12,18 @@ import com.fasterxml.jackson.databind.JsonNode;
  * What every target receives: the validated record and the facts needed to upsert it safely.
  *
  * @param key             the record's external id (the schema's {@code x-key})
- * @param sourceTimestamp when the source system says the record changed (the schema's {@code x-source-timestamp})
  * @param source          the record as received, kept for a dead letter and never published
+ * @param sourceInstant   {@code sourceTimestamp} as an instant, parsed once (the version guard, the version store and
+ *                        the lag metric all read it); null when the record has none that parses
  */
 @JsonPropertyOrder({ "flow", "key", "eventId", "sourceTimestamp", "receivedAt", "record" })
 public record Envelope(String flow, String key, String eventId, String sourceTimestamp, String receivedAt,
-        JsonNode record, @JsonIgnore SourceRecord source) {
+        JsonNode record, @JsonIgnore SourceRecord source, @JsonIgnore Instant sourceInstant) {
+
+    public Envelope(String flow, String key, String eventId, String sourceTimestamp, String receivedAt, JsonNode record,
+            SourceRecord source) {
+        this(flow, key, eventId, sourceTimestamp, receivedAt, record, source, parse(sourceTimestamp));
+    }
 
     /** Whether it came one by one (webhook, JMS), rather than in a file's or a pull's chunk. */
     @JsonIgnore
@@ -26,9 +32,7 @@ public record Envelope(String flow, String key, String eventId, String sourceTim
         return "webhook".equals(intake) || "jms".equals(intake);
     }
 
-    /** The source timestamp as an instant; null when the record has none that parses. */
-    @JsonIgnore
-    public Instant sourceInstant() {
+    private static Instant parse(String sourceTimestamp) {
         if (sourceTimestamp == null) {
             return null;
         }

@@ -24,10 +24,16 @@ public final class SyncProperties {
     public static final String TARGET_URL = "syncTargetUrl";
     /** Set on a replay from the dead letters: the version guard then also skips a version already delivered. */
     public static final String REPLAY_COUNT = "syncReplayCount";
-    /** The envelopes of a request in flight, while the body holds what goes over the wire. */
+    /** The envelopes of the chunk not yet delivered, while the body holds what goes over the wire. */
     public static final String CHUNK_IN_FLIGHT = "syncChunkInFlight";
     /** The versions the chunk's keys had before it (key to source epoch ms), read by the version guard. */
     public static final String PREVIOUS_VERSIONS = "syncPreviousVersions";
+    /** The envelopes of the http request in flight (the whole chunk, or one of it). */
+    public static final String REQUEST_IN_FLIGHT = "syncRequestInFlight";
+    /** The envelopes of the chunk the http target has taken so far. */
+    public static final String DELIVERED_SO_FAR = "syncDeliveredSoFar";
+    /** Set when the target refused a chunk's array outright: its records go again one per request. */
+    public static final String ONE_BY_ONE = "syncOneByOne";
     /** Set when dead letters could not be written: the caller must fail rather than acknowledge the chunk. */
     public static final String DEAD_LETTER_FAILURE = "syncDeadLetterFailure";
 

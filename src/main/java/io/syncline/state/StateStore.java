@@ -57,17 +57,20 @@ public class StateStore {
                 accepted BOOLEAN NOT NULL,
                 body_hash VARCHAR(64),
                 PRIMARY KEY (flow, idempotency_key))""";
+    /** One statement for a chunk's versions: {@code rows} rows of (flow, key, version, event id). */
+    static String merge(int rows) {
+        String row = "(CAST(? AS VARCHAR(100)), CAST(? AS VARCHAR(500)), CAST(? AS BIGINT), CAST(? AS VARCHAR(100)))";
+        return "MERGE INTO sync_versions t USING (VALUES " + String.join(", ", java.util.Collections.nCopies(rows, row))
+                + ") AS s(flow, record_key, source_version, event_id)" + """
+
+                ON t.flow = s.flow AND t.record_key = s.record_key
+                WHEN MATCHED AND s.source_version > t.source_version THEN
+                    UPDATE SET source_version = s.source_version, event_id = s.event_id
+                WHEN NOT MATCHED THEN
+                    INSERT (flow, record_key, source_version, event_id) VALUES (s.flow, s.record_key, s.source_version, s.event_id)""";
+    }
     /** A key is bound to the body it was first used with (tables created before that get the column). */
     static final String ADD_BODY_HASH = "ALTER TABLE sync_idempotency ADD COLUMN IF NOT EXISTS body_hash VARCHAR(64)";
-    static final String MERGE = """
-            MERGE INTO sync_versions t
-            USING (SELECT CAST(? AS VARCHAR(100)) AS flow, CAST(? AS VARCHAR(500)) AS record_key,
-                          CAST(? AS BIGINT) AS source_version, CAST(? AS VARCHAR(100)) AS event_id) s
-            ON t.flow = s.flow AND t.record_key = s.record_key
-            WHEN MATCHED AND s.source_version > t.source_version THEN
-                UPDATE SET source_version = s.source_version, event_id = s.event_id
-            WHEN NOT MATCHED THEN
-                INSERT (flow, record_key, source_version, event_id) VALUES (s.flow, s.record_key, s.source_version, s.event_id)""";
 
     private final SyncConfig config;
     private Connection connection;
@@ -101,20 +104,23 @@ public class StateStore {
         return versions;
     }
 
-    /** Remembers delivered versions; an older one never replaces a newer one. */
+    /**
+     * Remembers delivered versions, one key once, in one statement per chunk; an older version never replaces a newer
+     * one.
+     */
     public synchronized void remember(String flow, Map<String, Long> versions, Map<String, String> eventIds) throws SQLException {
         if (versions.isEmpty()) {
             return;
         }
-        try (PreparedStatement merge = connection().prepareStatement(MERGE)) {
+        try (PreparedStatement merge = connection().prepareStatement(merge(versions.size()))) {
+            int i = 1;
             for (Map.Entry<String, Long> version : versions.entrySet()) {
-                merge.setString(1, flow);
-                merge.setString(2, version.getKey());
-                merge.setLong(3, version.getValue());
-                merge.setString(4, eventIds.get(version.getKey()));
-                merge.addBatch();
+                merge.setString(i++, flow);
+                merge.setString(i++, version.getKey());
+                merge.setLong(i++, version.getValue());
+                merge.setString(i++, eventIds.get(version.getKey()));
             }
-            merge.executeBatch();
+            merge.executeUpdate();
         }
     }
 

@@ -28,8 +28,11 @@ import io.syncline.pipeline.SyncPipeline;
 import io.syncline.pipeline.SyncProperties;
 
 /**
- * POSTs envelopes to the flow's {@code target.url}: one JSON object per request for a real-time intake, a JSON
- * array chunk for a file or a pull. The call itself is Camel's http producer in {@code sync-target-http}.
+ * POSTs a chunk of envelopes to the flow's {@code target.url}, as the flow's {@code target.request} says: {@code array}
+ * (the default), the whole chunk as one JSON array, whatever the intake; {@code envelope}, one JSON object per request.
+ * When the target refuses an array of several records outright (a permanent status), the same records go again one
+ * per request, so that only the record it refuses becomes a dead letter. The call itself is Camel's http producer in
+ * {@code sync-target-http}, which loops while {@link #hasRequestsLeft} says so.
  */
 @ApplicationScoped
 @Named("httpTarget")
@@ -56,20 +59,47 @@ public class HttpTarget {
         this.deadLetters = deadLetters;
     }
 
+    /**
+     * Whether records of the chunk still wait for a request. The first call takes the chunk from the body; the records
+     * not yet delivered stay in {@link SyncProperties#CHUNK_IN_FLIGHT}, so a retry after a transient failure sends
+     * only those.
+     */
+    public boolean hasRequestsLeft(Exchange exchange) {
+        List<Envelope> pending = pending(exchange);
+        if (pending == null) {
+            @SuppressWarnings("unchecked")
+            List<Envelope> chunk = exchange.getMessage().getBody(List.class);
+            pending = new ArrayList<>(chunk);
+            exchange.setProperty(SyncProperties.CHUNK_IN_FLIGHT, pending);
+        }
+        if (exchange.getProperty(SyncProperties.DELIVERED_SO_FAR) == null) {
+            exchange.setProperty(SyncProperties.DELIVERED_SO_FAR, new ArrayList<Envelope>());
+        }
+        return !pending.isEmpty();
+    }
+
+    /** After the last request: the records the target took, for the outcome step. */
+    public void finish(Exchange exchange) {
+        @SuppressWarnings("unchecked")
+        List<Envelope> delivered = exchange.getProperty(SyncProperties.DELIVERED_SO_FAR, List.class);
+        for (String property : List.of(SyncProperties.CHUNK_IN_FLIGHT, SyncProperties.REQUEST_IN_FLIGHT,
+                SyncProperties.DELIVERED_SO_FAR, SyncProperties.ONE_BY_ONE)) {
+            exchange.removeProperty(property);
+        }
+        exchange.getMessage().setBody(delivered == null ? List.of() : delivered);
+    }
+
     /** Request body and headers. Every inbound header is dropped first so that none can steer the producer. */
     public void prepare(Exchange exchange) {
-        // On a retry after an I/O error the body is still the last request: the chunk is in the property.
-        @SuppressWarnings("unchecked")
-        List<Envelope> chunk = exchange.getProperty(SyncProperties.CHUNK_IN_FLIGHT, List.class);
-        if (chunk == null) {
-            chunk = exchange.getMessage().getBody(List.class);
-        }
+        List<Envelope> pending = pending(exchange);
         String flow = exchange.getProperty(SyncProperties.FLOW, String.class);
         SyncConfig.Target target = config.flow(flow).target();
         String url = target.url().orElseThrow(
                 () -> new PermanentTargetException("Flow " + flow + " has target.kind=http but no sync.flows." + flow + ".target.url"));
 
-        boolean single = chunk.size() == 1 && chunk.get(0).isRealTime();
+        boolean single = target.request() == SyncConfig.HttpRequest.envelope;
+        List<Envelope> chunk = single || exchange.getProperty(SyncProperties.ONE_BY_ONE) != null
+                ? List.of(pending.get(0)) : List.copyOf(pending);
         String body;
         String idempotencyKey;
         if (single) {
@@ -96,38 +126,58 @@ public class HttpTarget {
         auth.authenticate(flow, message);
         message.setBody(body);
         exchange.setProperty(SyncProperties.TARGET_URL, endpointUri(url, target.timeout()));
-        exchange.setProperty(SyncProperties.CHUNK_IN_FLIGHT, chunk);
+        exchange.setProperty(SyncProperties.REQUEST_IN_FLIGHT, chunk);
     }
 
     /**
-     * Classifies the answer. 2xx: the chunk goes back in the body for the outcome step. 408, 429 and 5xx are
-     * transient, with the target's {@code Retry-After} as the next delay; any other status is permanent.
+     * Classifies the answer. 2xx: the request's records are delivered (less those a bulk answer marks failed). 408,
+     * 429 and 5xx are transient, with the target's {@code Retry-After} as the next delay; any other status is
+     * permanent: for an array of several records, they go again one per request; for one record of a larger chunk, it
+     * becomes a dead letter and the rest carry on; for a chunk of one, the chunk fails.
      */
     public void checkResponse(Exchange exchange) {
         Message message = exchange.getMessage();
         int status = message.getHeader(Exchange.HTTP_RESPONSE_CODE, 0, Integer.class);
         @SuppressWarnings("unchecked")
-        List<Envelope> chunk = exchange.getProperty(SyncProperties.CHUNK_IN_FLIGHT, List.class);
-        exchange.removeProperty(SyncProperties.CHUNK_IN_FLIGHT);
+        List<Envelope> request = exchange.getProperty(SyncProperties.REQUEST_IN_FLIGHT, List.class);
+        exchange.removeProperty(SyncProperties.REQUEST_IN_FLIGHT);
+        List<Envelope> pending = pending(exchange);
+        @SuppressWarnings("unchecked")
+        List<Envelope> deliveredSoFar = exchange.getProperty(SyncProperties.DELIVERED_SO_FAR, List.class);
         String flow = exchange.getProperty(SyncProperties.FLOW, String.class);
         registry.counter("syncline.target.calls", "flow", flow, "status", String.valueOf(status)).increment();
         evidence.targetCalled(flow);
         String answer = message.getBody(String.class);
         if (status >= 200 && status < 300) {
             Headers.clearInbound(message);
-            message.setBody(delivered(exchange, chunk, answer, status));
+            deliveredSoFar.addAll(delivered(exchange, request, answer, status));
+            pending.subList(0, request.size()).clear();
+            message.setBody(pending);
             return;
         }
-        exchange.setProperty(SyncProperties.TARGET_RESPONSE, "HTTP " + status
-                + (answer == null || answer.isEmpty() ? "" : ": " + excerpt(answer)));
+        String response = "HTTP " + status + (answer == null || answer.isEmpty() ? "" : ": " + excerpt(answer));
         Duration retryAfter = retryAfter(message.getHeader("Retry-After", String.class));
         Headers.clearInbound(message);
-        // Restore the chunk, so a retry or a dead letter sees the records and not the target's answer.
-        message.setBody(chunk);
+        // Restore the records still to deliver, so a retry or a dead letter sees them and not the target's answer.
+        message.setBody(pending);
         if (status == 401 && auth.refused(flow)) {
             throw new TransientTargetException("Target answered HTTP 401 to the OAuth2 token; retried with a new one");
         }
-        if (status == 408 || status == 429 || status >= 500) {
+        boolean transientStatus = status == 408 || status == 429 || status >= 500;
+        if (!transientStatus && request.size() > 1) {
+            exchange.setProperty(SyncProperties.ONE_BY_ONE, true);
+            return;
+        }
+        boolean wholeChunk = pending.size() == 1 && deliveredSoFar.isEmpty()
+                && exchange.getProperty(SyncProperties.ONE_BY_ONE) == null
+                && exchange.getProperty(SyncProperties.DEAD_LETTERS, List.of(), List.class).isEmpty();
+        if (!transientStatus && !wholeChunk) {
+            deadLetters.rejectedItems(exchange, request, List.of(response));
+            pending.remove(0);
+            return;
+        }
+        exchange.setProperty(SyncProperties.TARGET_RESPONSE, response);
+        if (transientStatus) {
             if (retryAfter != null) {
                 long capped = Math.min(retryAfter.toMillis(), config.retry().maxDelayMs());
                 message.setHeader(Exchange.REDELIVERY_DELAY, capped);
@@ -135,6 +185,11 @@ public class HttpTarget {
             throw new TransientTargetException("Target answered HTTP " + status);
         }
         throw new PermanentTargetException("Target refused the records with HTTP " + status);
+    }
+
+    @SuppressWarnings("unchecked")
+    private static List<Envelope> pending(Exchange exchange) {
+        return exchange.getProperty(SyncProperties.CHUNK_IN_FLIGHT, List.class);
     }
 
     /**

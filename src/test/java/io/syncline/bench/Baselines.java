@@ -53,12 +53,36 @@ final class Baselines {
     /**
      * Baseline (a): Artemis as Syncline configures it ({@link EmbeddedBroker#server}, persistent NIO journal, security on),
      * in this JVM. {@code producers} threads each send persistent messages with a blocking durable send (as a webhook
-     * does before its 202); {@code consumers} transacted consumers receive and commit each message (as a flow's
-     * workers do).
+     * does before its 202); {@code consumers} transacted consumers commit every {@code commitEvery} messages, or
+     * sooner when no further message is waiting (as a flow's chunked worker does with {@code batch.max-records}).
      */
-    static Map<String, Object> artemis(Path dir, int messages, int producers, int consumers) throws Exception {
+    static Map<String, Object> artemis(Path dir, int messages, int producers, int consumers, int commitEvery) throws Exception {
+        return artemis(dir, messages, producers, consumers, commitEvery, c -> {
+        });
+    }
+
+    /**
+     * The journal choices for the durable accept (docs/benchmarks.md): Syncline's NIO journal against ASYNCIO (libaio)
+     * and a shorter NIO buffer timeout, each with the same producers and a chunked consumer.
+     */
+    static Map<String, Object> journals(Path dir, int messages, int producers) throws Exception {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("nio", artemis(dir, messages, producers, 1, Benchmark.CHUNK, c -> {
+        }));
+        m.put("asyncio", artemis(dir, messages, producers, 1, Benchmark.CHUNK,
+                c -> c.setJournalType(org.apache.activemq.artemis.core.server.JournalType.ASYNCIO)));
+        m.put("nioBufferTimeout500us", artemis(dir, messages, producers, 1, Benchmark.CHUNK,
+                c -> c.setJournalBufferTimeout_NIO(500_000)));
+        // Artemis falls back to NIO when libaio cannot be loaded: say which one ran
+        m.put("libaioLoaded", org.apache.activemq.artemis.core.io.aio.AIOSequentialFileFactory.isSupported());
+        return m;
+    }
+
+    static Map<String, Object> artemis(Path dir, int messages, int producers, int consumers, int commitEvery,
+            java.util.function.Consumer<org.apache.activemq.artemis.core.config.Configuration> tuning) throws Exception {
         Benchmark.deleteTree(dir);
         EmbeddedActiveMQ server = EmbeddedBroker.server(dir, new BrokerDefaults(), List.of());
+        tuning.accept(server.getConfiguration());
         server.start();
         ExecutorService threads = Executors.newFixedThreadPool(producers + consumers);
         try {
@@ -80,8 +104,12 @@ final class Baselines {
                         MessageConsumer consumer = session.createConsumer(session.createQueue("bench.in"));
                         while (received.get() < messages) {
                             if (consumer.receive(100) != null) {
+                                int chunk = 1;
+                                while (chunk < commitEvery && consumer.receiveNoWait() != null) {
+                                    chunk++;
+                                }
                                 session.commit();
-                                received.incrementAndGet();
+                                received.addAndGet(chunk);
                             }
                         }
                     }
@@ -113,6 +141,8 @@ final class Baselines {
             m.put("messages", messages);
             m.put("producers", producers);
             m.put("consumers", consumers);
+            m.put("commitEvery", commitEvery);
+            m.put("journal", server.getActiveMQServer().getConfiguration().getJournalType().name());
             m.put("messagesPerSecond", Math.round(messages / seconds));
             m.put("durableSendMs", RealtimeLoad.percentiles(sendMicros));
             return m;

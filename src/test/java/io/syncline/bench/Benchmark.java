@@ -49,6 +49,10 @@ final class Benchmark {
     }
 
     static final int TUNED_CONSUMERS = 8;
+    /** sync.flows.<id>.batch.max-records, default. */
+    static final int CHUNK = 200;
+    /** End-to-end latency targets at a light and a heavier fixed rate (docs/benchmarks.md). */
+    static final List<Double> LATENCY_RATES = List.of(50.0, 1000.0);
     static final String CAPPED_HEAP = "-Xmx256m";
 
     private final Sizes sizes;
@@ -69,9 +73,13 @@ final class Benchmark {
         results.put("machine", machine());
         results.put("startup", startup());
         results.put("baselineArtemis", Baselines.artemis(out.resolve("baseline-broker"), sizes.brokerMessages(),
-                sizes.brokerProducers(), 1));
+                sizes.brokerProducers(), 1, 1));
         results.put("baselineArtemisTuned", Baselines.artemis(out.resolve("baseline-broker"), sizes.brokerMessages(),
-                sizes.brokerProducers(), TUNED_CONSUMERS));
+                sizes.brokerProducers(), TUNED_CONSUMERS, 1));
+        // what Syncline's chunked worker does with its defaults: one consumer, a commit per up to 200 messages
+        results.put("baselineArtemisChunked", Baselines.artemis(out.resolve("baseline-broker"), sizes.brokerMessages(),
+                sizes.brokerProducers(), 1, CHUNK));
+        results.put("journals", Baselines.journals(out.resolve("baseline-broker"), sizes.brokerMessages(), sizes.brokerProducers()));
         Path largeCsv = BatchLoad.csv(out.resolve("files"), sizes.largeFile());
         Path smallCsv = BatchLoad.csv(out.resolve("files"), sizes.smallFile());
         results.put("baselineCsvLoop", Baselines.csvLoop(largeCsv));
@@ -175,6 +183,14 @@ final class Benchmark {
                 fixed.put("cpuMsPerEvent", RealtimeLoad.round(cpu * 1000 / (sizes.latencyRate()
                         * (sizes.warmUp().toMillis() + sizes.latencyRun().toMillis()) / 1000)));
                 m.put("atFixedRate", fixed);
+                Map<String, Object> others = new LinkedHashMap<>();
+                for (double other : consumers == 1 ? LATENCY_RATES : List.<Double>of()) {
+                    Duration run = sizes.latencyRun().compareTo(Duration.ofSeconds(20)) > 0 ? Duration.ofSeconds(20) : sizes.latencyRun();
+                    others.put(String.valueOf(Math.round(other)), load.run(other, sizes.warmUp(), run).toMap());
+                }
+                if (!others.isEmpty()) {
+                    m.put("atOtherRates", others);
+                }
             }
             m.put("peakRssMiB", RealtimeLoad.round(ProcessMemory.peakRssMiB(app.pid())));
         }

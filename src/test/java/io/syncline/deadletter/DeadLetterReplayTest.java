@@ -47,6 +47,8 @@ class DeadLetterReplayTest {
         @Override
         public Map<String, String> getConfigOverrides() {
             return Map.of("sync.flows.insurance-claims.target.kind", "http",
+                    // the CRM here is told apart by the record in each request: one envelope per request
+                    "sync.flows.insurance-claims.target.request", "envelope",
                     "sync.flows.insurance-claims.webhook.open", "true",
                     "sync.dead-letters.max-replays", "2",
                     "sync.broker.max-delivery-attempts", "2",

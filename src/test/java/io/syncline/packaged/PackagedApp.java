@@ -44,7 +44,7 @@ public final class PackagedApp implements AutoCloseable {
             long launchedAt = System.nanoTime();
             Process process = launch(dataDir, port, settings, jvmOptions, log);
             PackagedApp app = new PackagedApp(process, port);
-            Awaitility.await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(20))
+            Awaitility.await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(20))
                     .until(() -> {
                         if (!process.isAlive()) {
                             throw new IllegalStateException("Syncline exited with " + process.exitValue() + "; see " + log);

@@ -196,7 +196,14 @@ class PackagedAppIT {
     private static Set<String> delivered(WireMockServer crm) {
         return crm.getAllServeEvents().stream()
                 .filter(e -> e.getResponse().getStatus() == 200)
-                .map(e -> e.getRequest().getHeader("Idempotency-Key"))
+                // a chunk of claims, an array of envelopes
+                .flatMap(e -> {
+                    try {
+                        return JSON.readTree(e.getRequest().getBodyAsString()).findValuesAsText("eventId").stream();
+                    } catch (java.io.IOException notJson) {
+                        throw new java.io.UncheckedIOException(notJson);
+                    }
+                })
                 .collect(Collectors.toSet());
     }
 }

@@ -21,4 +21,25 @@ public final class Claims {
                  "currency":"EUR","channel":"mobile","claimant":{"name":"Jane Doe","email":"jane@example.com"}}
                 """.formatted(claimNumber);
     }
+
+    /** Posts the claims to the flow's webhook from eight threads at once, each answered 202 (a burst). */
+    public static void postAll(String flow, java.util.List<String> claims) throws InterruptedException {
+        java.util.concurrent.ExecutorService senders = java.util.concurrent.Executors.newFixedThreadPool(8);
+        try {
+            java.util.List<java.util.concurrent.Callable<Integer>> posts = claims.stream()
+                    .<java.util.concurrent.Callable<Integer>>map(claim -> () -> io.restassured.RestAssured.given()
+                            .contentType("application/json").body(claim).post("/webhooks/" + flow).statusCode())
+                    .toList();
+            for (java.util.concurrent.Future<Integer> answer : senders.invokeAll(posts)) {
+                int status = answer.get();
+                if (status != 202) {
+                    throw new AssertionError("a claim of the burst was answered " + status);
+                }
+            }
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw new AssertionError(e.getCause());
+        } finally {
+            senders.shutdownNow();
+        }
+    }
 }

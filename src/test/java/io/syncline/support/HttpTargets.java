@@ -5,13 +5,17 @@ import java.util.Map;
 
 import io.quarkus.test.junit.QuarkusTestProfile;
 
-/** Both insurance flows publish to an http target played by WireMock; retries are quick. */
+/**
+ * Both insurance flows publish to an http target played by WireMock; retries are quick. Claims go one envelope per
+ * request ({@code target.request=envelope}), the actuarial file in arrays (the default).
+ */
 public class HttpTargets implements QuarkusTestProfile {
 
     @Override
     public Map<String, String> getConfigOverrides() {
         return Map.of(
                 "sync.flows.insurance-claims.target.kind", "http",
+                "sync.flows.insurance-claims.target.request", "envelope",
                 "sync.flows.insurance-claims.webhook.open", "true",
                 "sync.flows.insurance-actuarial-risk.target.kind", "http",
                 "sync.flows.insurance-actuarial-risk.target.chunk-size", "50",

@@ -17,7 +17,8 @@ import com.github.tomakehurst.wiremock.stubbing.ServeEvent;
  * Salesforce's answer to an sObject Collections upsert ({@code PATCH /composite/sobjects/{object}/{externalIdField}}):
  * HTTP 200 and one result per record sent, in the order sent, as the REST API Developer Guide shows. A record whose
  * external id was made to {@link #fail} gets {@code success:false} with that error; one made to be
- * {@link #lockedFor locked} gets UNABLE_TO_LOCK_ROW that many times first.
+ * {@link #lockedFor locked} gets UNABLE_TO_LOCK_ROW that many times first; an external id sent twice in one request
+ * fails both times with DUPLICATE_EXTERNAL_ID.
  */
 public class SalesforceCollections implements ResponseDefinitionTransformerV2 {
 
@@ -51,10 +52,19 @@ public class SalesforceCollections implements ResponseDefinitionTransformerV2 {
             JsonNode request = JSON.readTree(serveEvent.getRequest().getBodyAsString());
             ArrayNode results = JSON.createArrayNode();
             int n = 0;
+            // the external id field is the last segment of /composite/sobjects/{object}/{externalIdField}
+            String path = serveEvent.getRequest().getUrl().replaceAll("\\?.*", "");
+            String idField = path.contains("/composite/sobjects/") ? path.substring(path.lastIndexOf('/') + 1) : externalIdField;
+            Map<String, Integer> occurrences = new java.util.HashMap<>();
+            request.path("records").forEach(r -> occurrences.merge(r.path(idField).asText(), 1, Integer::sum));
             for (JsonNode record : request.path("records")) {
-                String externalId = record.path(externalIdField).asText();
+                String externalId = record.path(idField).asText();
                 ObjectNode result = results.addObject();
                 String[] failure = FAILURES.get(externalId);
+                if (occurrences.get(externalId) > 1) {
+                    // as Salesforce does: every item of an external id that occurs twice in one request fails
+                    failure = new String[] { "DUPLICATE_EXTERNAL_ID", "Duplicate external id specified: " + externalId, null };
+                }
                 AtomicInteger locks = LOCKED.get(externalId);
                 if (locks != null && locks.getAndDecrement() > 0) {
                     failure = new String[] { "UNABLE_TO_LOCK_ROW", "unable to obtain exclusive access to this record", null };

@@ -198,19 +198,24 @@ class HttpTargetTest {
     }
 
     @Test
-    void aChunkTheTargetRefusesIsDeadLetteredAndTheRestOfTheFileStillGoesThrough() {
+    void aRowTheTargetRefusesIsDeadLetteredAloneAndTheRestOfItsChunkStillGoesThrough() {
         String prefix = RiskFiles.newPrefix();
         String name = "partly-refused-" + prefix + ".csv";
-        // the chunk holding row 1 is refused; the other two chunks are taken
+        // any request holding row 1 is refused: its chunk of 50 as a whole, then row 1 alone
         crm.stubFor(post(urlEqualTo("/crm/risk")).withRequestBody(com.github.tomakehurst.wiremock.client.WireMock.containing(prefix + "00001"))
-                .atPriority(1).willReturn(aResponse().withStatus(400)));
+                .atPriority(1).willReturn(aResponse().withStatus(400).withBody("{\"error\":\"SEGMENT_CLOSED\"}")));
         SyncData.drop("insurance-actuarial-risk", name, RiskFiles.csv(prefix, 120, Set.of()));
 
         JsonNode report = await().atMost(WAIT).until(() -> SyncData.report("insurance-actuarial-risk", name), r -> r.isPresent()).get();
         assertEquals("completed", report.path("status").asText());
-        assertEquals(70, report.path("published").asLong());
-        assertEquals(50, report.path("deadLettered").asLong());
+        assertEquals(119, report.path("published").asLong());
+        assertEquals(1, report.path("deadLettered").asLong());
         await().atMost(WAIT).until(() -> SyncData.storedIn("archive", "insurance-actuarial-risk", name));
+        JsonNode letter = SyncData.deadLetters("insurance-actuarial-risk").stream()
+                .filter(d -> d.path("key").asText().startsWith(prefix)).findFirst().orElseThrow();
+        assertEquals(prefix + "00001", letter.path("key").asText());
+        assertEquals("target-permanent", letter.path("category").asText());
+        assertEquals("HTTP 400: {\"error\":\"SEGMENT_CLOSED\"}", letter.path("targetResponse").asText());
     }
 
     private String accept(String claim) {

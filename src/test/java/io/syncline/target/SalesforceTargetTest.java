@@ -70,11 +70,15 @@ class SalesforceTargetTest {
     static final String API = SalesforceTargets.API;
     static final String CLAIM_PATH = API + "/sobjects/Claim__c/Claim_Number__c/";
     static final String RISK_COLLECTION = API + "/composite/sobjects/Risk_Record__c/Risk_Record_Id__c";
+    static final String CLAIM_COLLECTION = API + "/composite/sobjects/Claim__c/Claim_Number__c";
     static final String TOKEN = "/services/oauth2/token";
     static final Duration WAIT = Duration.ofSeconds(30);
     static final ObjectMapper JSON = new ObjectMapper();
 
     WireMockServer org;
+
+    @jakarta.inject.Inject
+    org.apache.camel.CamelContext camel;
 
     @BeforeEach
     void orgAcceptsByDefault() {
@@ -127,6 +131,63 @@ class SalesforceTargetTest {
         List<LoggedRequest> upserts = await().atMost(WAIT).until(() -> upsertsOf(claim), r -> r.size() == 2);
         assertTrue(upserts.stream().anyMatch(r -> r.getBodyAsString().contains("5100")));
         await().atMost(WAIT).until(() -> publishedCount(CLAIMS) >= published + 2);
+        assertTrue(deadLettersOf(CLAIMS, claim).isEmpty());
+    }
+
+    @Test
+    void aRealTimeBurstOf2000ClaimsTakesAtMost20ApiCallsAndAFailedItemIsDeadLetteredAlone() throws Exception {
+        String refused = Claims.newClaimNumber();
+        SalesforceCollections.fail(refused, "FIELD_CUSTOM_VALIDATION_EXCEPTION", "Claimed amount needs an adjuster", "Claimed_Amount__c");
+        org.stubFor(patch(urlPathEqualTo(CLAIM_COLLECTION)).atPriority(10).willReturn(aResponse()
+                .withHeader("Sforce-Limit-Info", "api-usage=30/100000").withTransformers(SalesforceCollections.NAME)));
+        long published = publishedCount(CLAIMS);
+        List<String> claims = new ArrayList<>(List.of(refused));
+        // the burst arrives while the worker is busy elsewhere: 2,000 claims wait in the flow's queue
+        camel.getRouteController().suspendRoute(CLAIMS + "-worker");
+        try {
+            for (int i = 1; i < 2_000; i++) {
+                claims.add(Claims.newClaimNumber());
+            }
+            Claims.postAll(CLAIMS, claims.stream().map(Claims::valid).toList());
+        } finally {
+            java.util.Date resumedAt = new java.util.Date();
+            camel.getRouteController().resumeRoute(CLAIMS + "-worker");
+            await().atMost(Duration.ofSeconds(60)).until(() -> publishedCount(CLAIMS) >= published + 1_999);
+            long apiCalls = org.getAllServeEvents().stream()
+                    .filter(e -> !e.getRequest().getLoggedDate().before(resumedAt)).count();
+            assertTrue(apiCalls <= 20, "2,000 claims in " + apiCalls + " calls");
+        }
+        List<LoggedRequest> collections = org.findAll(patchRequestedFor(urlPathEqualTo(CLAIM_COLLECTION)));
+        assertTrue(collections.stream().allMatch(r -> readTree(r.getBodyAsString()).path("records").size() <= 200),
+                "at most 200 records a call");
+        JsonNode letter = await().atMost(WAIT).until(() -> deadLettersOf(CLAIMS, refused), l -> l.size() == 1).get(0);
+        assertEquals("target-permanent", letter.path("category").asText());
+        assertThat(letter.path("targetResponse").asText(), containsString("FIELD_CUSTOM_VALIDATION_EXCEPTION: Claimed amount needs an adjuster"));
+        assertEquals(published + 1_999, publishedCount(CLAIMS), "every other claim delivered");
+        assertTrue(upsertsOf(claims.get(1)).isEmpty(), "no single-record upsert in a chunk");
+    }
+
+    @Test
+    void twoVersionsOfAClaimTakenInOneChunkGoInSeparateRequestsInOrder() throws Exception {
+        String claim = Claims.newClaimNumber();
+        org.stubFor(patch(urlPathEqualTo(CLAIM_COLLECTION)).atPriority(10).willReturn(aResponse()
+                .withTransformers(SalesforceCollections.NAME)));
+        long published = publishedCount(CLAIMS);
+        camel.getRouteController().suspendRoute(CLAIMS + "-worker");
+        try {
+            accept(Claims.valid(claim));
+            accept(Claims.valid(Claims.newClaimNumber()));
+            accept(Claims.valid(claim).replace("2026-11-27T09:14:00Z", "2026-11-27T10:30:00Z").replace("4820.50", "5100.00"));
+        } finally {
+            camel.getRouteController().resumeRoute(CLAIMS + "-worker");
+        }
+
+        await().atMost(WAIT).until(() -> publishedCount(CLAIMS) >= published + 3);
+        List<JsonNode> sent = org.findAll(patchRequestedFor(urlPathEqualTo(CLAIM_COLLECTION)).withRequestBody(containing(claim)))
+                .stream().map(r -> readTree(r.getBodyAsString()).path("records")).toList();
+        assertEquals(2, sent.size(), "one request per version");
+        assertTrue(sent.stream().allMatch(records -> records.findValuesAsText("Claim_Number__c").stream().filter(claim::equals).count() == 1));
+        assertTrue(sent.get(0).toString().contains("4820.5") && sent.get(1).toString().contains("5100"), "older version first");
         assertTrue(deadLettersOf(CLAIMS, claim).isEmpty());
     }
 

@@ -79,7 +79,8 @@ class TargetOutageTest {
     private static Set<String> delivered(WireMockServer crm) {
         return crm.getAllServeEvents().stream().filter(e -> e.getResponse().getStatus() == 200)
                 .map(ServeEvent::getRequest).map(r -> r.getBodyAsString())
-                .map(body -> body.replaceAll("(?s).*\"key\":\"([^\"]+)\".*", "$1"))
+                // a chunk of claims in one array
+                .flatMap(body -> java.util.regex.Pattern.compile("\"key\":\"([^\"]+)\"").matcher(body).results().map(m -> m.group(1)))
                 .collect(Collectors.toSet());
     }
 }

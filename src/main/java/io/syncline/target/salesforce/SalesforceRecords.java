@@ -46,7 +46,9 @@ final class SalesforceRecords {
 
     /**
      * Requests of at most {@code max} records in which records of one parent stay together (unless a parent alone
-     * has more), parents in the order they first appear and each parent's records in their original order.
+     * has more), parents in the order they first appear and each parent's records in their original order. A key
+     * never appears twice in one request (Salesforce refuses both items of a duplicated external id): a second version
+     * of a key, as a real-time chunk may hold, starts the next request, so versions still go out in order.
      */
     static List<List<Envelope>> requests(List<Envelope> chunk, SyncConfig.SalesforceObject target, int max) {
         List<List<Envelope>> groups = new ArrayList<>();
@@ -63,15 +65,19 @@ final class SalesforceRecords {
         }
         List<List<Envelope>> requests = new ArrayList<>();
         List<Envelope> current = new ArrayList<>();
+        java.util.Set<String> keys = new java.util.HashSet<>();
         for (List<Envelope> group : groups) {
             if (!current.isEmpty() && current.size() + group.size() > max) {
                 requests.add(current);
                 current = new ArrayList<>();
+                keys.clear();
             }
             for (Envelope envelope : group) {
-                if (current.size() == max) {
+                if (current.size() == max || !keys.add(envelope.key())) {
                     requests.add(current);
                     current = new ArrayList<>();
+                    keys.clear();
+                    keys.add(envelope.key());
                 }
                 current.add(envelope);
             }

@@ -71,17 +71,18 @@ public class WebhookIntake {
         exchange.setProperty(ACCEPTED, false);
         outcomes.count(flow, Outcomes.RECEIVED, 1);
 
-        byte[] bytes = message.getBody(byte[].class);
-        long limit = config.webhook().maxBodySize().asLongValue();
-        if (bytes != null && bytes.length > limit) {
-            reject(exchange, flow, Problem.of("payload-too-large", "The body is over the size limit", 413,
-                    "The body has " + bytes.length + " bytes; the limit is " + limit, flow));
+        byte[] bytes;
+        try {
+            bytes = WebhookBody.decode(message.getBody(byte[].class), message.getHeader("Content-Encoding", String.class),
+                    config.webhook().maxBodySize().asLongValue(), flow);
+        } catch (WebhookBody.Refused refused) {
+            reject(exchange, flow, refused.problem);
             return;
         }
         Optional<String> secrets = config.flow(flow).webhook().secret().filter(s -> !s.isBlank());
         if (secrets.isPresent()) {
             Optional<String> refused = WebhookSignature.verify(message.getHeader(WebhookSignature.HEADER, String.class),
-                    bytes == null ? new byte[0] : bytes, Arrays.stream(secrets.get().split(",")).map(String::trim).toList(),
+                    bytes, Arrays.stream(secrets.get().split(",")).map(String::trim).toList(),
                     config.webhook().signatureTolerance(), Instant.now());
             if (refused.isPresent()) {
                 reject(exchange, flow, Problem.of("invalid-signature", "The request is not signed by the source", 401,
@@ -98,7 +99,7 @@ public class WebhookIntake {
         }
         String body;
         try {
-            body = bytes == null ? "" : StandardCharsets.UTF_8.newDecoder()
+            body = StandardCharsets.UTF_8.newDecoder()
                     .onMalformedInput(CodingErrorAction.REPORT)
                     .onUnmappableCharacter(CodingErrorAction.REPORT)
                     .decode(ByteBuffer.wrap(bytes)).toString();
@@ -218,7 +219,7 @@ public class WebhookIntake {
 
     private void reject(Exchange exchange, String flow, Problem problem) throws JsonProcessingException {
         if (problem.status() != 503) {
-            outcomes.count(flow, Outcomes.REJECTED, 1);
+            outcomes.refused(flow);
         }
         Message message = exchange.getMessage();
         message.removeHeaders("*");

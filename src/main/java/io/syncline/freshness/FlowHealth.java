@@ -2,6 +2,7 @@ package io.syncline.freshness;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -112,7 +113,7 @@ public class FlowHealth {
         if (freshness.maxSilence().isPresent()) {
             Instant since = silentSince(flowId);
             if (Duration.between(since, now).compareTo(freshness.maxSilence().get()) > 0) {
-                stale.add("no data since " + since + (lastSuccess == null ? " (start-up)" : "") + ", "
+                stale.add("no data since " + since.truncatedTo(ChronoUnit.SECONDS) + (lastSuccess == null ? " (start-up)" : "") + ", "
                         + Durations.words(Duration.between(since, now)) + " (max-silence "
                         + Durations.words(freshness.maxSilence().get()) + ")");
             }
@@ -122,7 +123,7 @@ public class FlowHealth {
             Duration quiet = expectedQuiet(flowId, now);
             if (quiet.compareTo(maxQuiet.get()) > 0) {
                 Instant since = quietSince(flowId);
-                stale.add("no data since " + since + (since.equals(activity.startedAt()) ? " (start-up)" : "") + ", "
+                stale.add("no data since " + since.truncatedTo(ChronoUnit.SECONDS) + (since.equals(activity.startedAt()) ? " (start-up)" : "") + ", "
                         + Durations.words(quiet) + " within its expected hours " + expectedHours(flowId)
                         + " (expected-activity.max-quiet " + Durations.words(maxQuiet.get()) + ")");
             }

@@ -8,7 +8,7 @@ import io.quarkus.test.junit.QuarkusTestProfile;
 /**
  * Short freshness limits so that silence and failures show within seconds: monthly statements may be silent for
  * two seconds, outcome reporting and actuarial risk may hold no dead letter; actuarial risk publishes to WireMock;
- * online purchases fail from five records on; patient discharges expect a record every three seconds, all day.
+ * online purchases fail from five records on; patient discharges expect a record every five seconds, all day.
  */
 public class Watched implements QuarkusTestProfile {
 
@@ -23,7 +23,7 @@ public class Watched implements QuarkusTestProfile {
                 Map.entry("sync.flows.insurance-claims.freshness.max-lag", "PT1H"),
                 Map.entry("sync.flows.retail-online-purchases.freshness.rejection-min-count", "5"),
                 Map.entry("sync.flows.retail-online-purchases.freshness.rejection-window", "PT10M"),
-                Map.entry("sync.flows.healthcare-patient-discharges.freshness.expected-activity.max-quiet", "PT3S"),
+                Map.entry("sync.flows.healthcare-patient-discharges.freshness.expected-activity.max-quiet", "PT5S"),
                 Map.entry("sync.flows.healthcare-patient-discharges.freshness.expected-activity.hours", "DAILY 00:00-24:00"),
                 Map.entry("sync.flows.healthcare-patient-discharges.freshness.expected-activity.zone", "UTC"));
     }

@@ -1,6 +1,10 @@
 package io.syncline.broker;
 
+import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+import jakarta.annotation.PreDestroy;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Disposes;
@@ -64,8 +68,14 @@ public class BrokerConnection {
     /** A plain, uncached factory: for health checks and anything that must see the broker as it is now. */
     public ActiveMQConnectionFactory newDirectFactory() {
         ActiveMQConnectionFactory factory = new ActiveMQConnectionFactory(url());
-        username.ifPresent(factory::setUser);
-        password.ifPresent(factory::setPassword);
+        if (!isEmbedded()) {
+            // in-process connections need no credentials (BrokerSecurity); sending some would only share a cache key
+            username.ifPresent(factory::setUser);
+            password.ifPresent(factory::setPassword);
+        }
+        // Never deserialize a Java object from a message: ObjectMessages are dead-lettered unread (JmsIntake), and
+        // should anything call getObject() anyway, Artemis refuses every class.
+        factory.setDeserializationDenyList("*");
         // 202 means durable: a persistent send returns only once the broker has written it.
         factory.setBlockOnDurableSend(true);
         // Fail fast when the broker is gone, so a caller hears 503 in seconds, not after minutes.
@@ -79,14 +89,9 @@ public class BrokerConnection {
     @Singleton
     @Named("connectionFactory")
     ConnectionFactory connectionFactory() {
-        if (isEmbedded()) {
-            embeddedBroker.start();
-        }
-        CachingConnectionFactory caching = new CachingConnectionFactory(newDirectFactory());
-        caching.setSessionCacheSize(20);
+        CachingConnectionFactory caching = cachingFactory();
         // Listener containers manage their own consumers; caching them would hold messages on idle sessions.
         caching.setCacheConsumers(false);
-        caching.setReconnectOnException(true);
         return caching;
     }
 
@@ -99,24 +104,41 @@ public class BrokerConnection {
     @Identifier("webhook")
     @Named("webhookConnectionFactory")
     ConnectionFactory webhookConnectionFactory() {
+        return cachingFactory();
+    }
+
+    private CachingConnectionFactory cachingFactory() {
         if (isEmbedded()) {
             embeddedBroker.start();
         }
         CachingConnectionFactory caching = new CachingConnectionFactory(newDirectFactory());
         caching.setSessionCacheSize(20);
         caching.setReconnectOnException(true);
+        cachingFactories.add(caching);
         return caching;
     }
 
+    private final List<CachingConnectionFactory> cachingFactories = new CopyOnWriteArrayList<>();
+
     void closeWebhook(@Disposes @Identifier("webhook") ConnectionFactory factory) {
-        if (factory instanceof CachingConnectionFactory caching) {
-            caching.destroy();
-        }
+        close(factory);
     }
 
     void close(@Disposes ConnectionFactory factory) {
         if (factory instanceof CachingConnectionFactory caching) {
             caching.destroy();
+        }
+    }
+
+    /**
+     * At shutdown (after Camel stopped its consumers): the connections close first, then the embedded broker stops.
+     * The other way round, each open connection hears "server shutdown" and logs it with a stack trace.
+     */
+    @PreDestroy
+    void shutdown() {
+        cachingFactories.forEach(CachingConnectionFactory::destroy);
+        if (isEmbedded()) {
+            embeddedBroker.stop();
         }
     }
 }

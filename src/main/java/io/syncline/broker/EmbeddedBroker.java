@@ -1,8 +1,10 @@
 package io.syncline.broker;
 
 import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.util.Collection;
+import java.util.HexFormat;
 
-import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import org.apache.activemq.artemis.api.core.QueueConfiguration;
@@ -39,9 +41,10 @@ public class EmbeddedBroker {
         if (server != null) {
             return;
         }
+        SyncConfig.Broker broker = config.broker();
+        AcceptorCheck.check(broker, config.flows().keySet());
         try {
-            EmbeddedActiveMQ embedded = new EmbeddedActiveMQ();
-            embedded.setConfiguration(configuration(brokerDir(), config.broker()));
+            EmbeddedActiveMQ embedded = server(brokerDir(), broker, config.flows().keySet());
             embedded.start();
             server = embedded;
             LOG.infof("Embedded Artemis started, journal in %s", brokerDir());
@@ -54,7 +57,7 @@ public class EmbeddedBroker {
         return server != null && server.getActiveMQServer() != null && server.getActiveMQServer().isActive();
     }
 
-    @PreDestroy
+    /** Stopped by {@link BrokerConnection} at shutdown, once its connections are closed. */
     public synchronized void stop() {
         if (server == null) {
             return;
@@ -72,12 +75,30 @@ public class EmbeddedBroker {
         return Path.of(config.dataDir(), "broker").toAbsolutePath();
     }
 
-    /** The broker as Syncline runs it, journal under {@code dir}; public so the benchmark's baseline runs the same one. */
-    public static Configuration configuration(Path dir, SyncConfig.Broker broker) throws Exception {
+    /**
+     * The broker as Syncline runs it, journal under {@code dir}, security from {@code broker.users()}; public so the
+     * benchmark's baseline runs the same one. Not started.
+     */
+    public static EmbeddedActiveMQ server(Path dir, SyncConfig.Broker broker, Collection<String> flows) throws Exception {
+        EmbeddedActiveMQ embedded = new EmbeddedActiveMQ();
+        embedded.setConfiguration(configuration(dir, broker, flows));
+        embedded.setSecurityManager(new BrokerSecurity(broker.users()));
+        return embedded;
+    }
+
+    private static Configuration configuration(Path dir, SyncConfig.Broker broker, Collection<String> flows) throws Exception {
         ConfigurationImpl c = new ConfigurationImpl();
         c.setName("syncline");
         c.setPersistenceEnabled(true);
-        c.setSecurityEnabled(false);
+        c.setSecurityEnabled(true);
+        BrokerSecurity.settings(flows, broker.deadLetterAddress()).forEach(c::putSecurityRoles);
+        // Artemis lets its cluster user do anything; nothing here clusters, so nobody may know its password.
+        byte[] clusterPassword = new byte[32];
+        new SecureRandom().nextBytes(clusterPassword);
+        c.setClusterPassword(HexFormat.of().formatHex(clusterPassword));
+        // The authentication cache is keyed by user name and password only: a cached in-process (password-less)
+        // login would let a network connection without credentials in. Checking a hash is cheap; no cache.
+        c.setAuthenticationCacheSize(0);
         c.setJMXManagementEnabled(true);
         // NIO works on every file system; ASYNCIO needs libaio and falls back with a warning anyway.
         c.setJournalType(JournalType.NIO);
@@ -118,6 +139,12 @@ public class EmbeddedBroker {
         c.addQueueConfiguration(QueueConfiguration.of(deadLetters)
                 .setRoutingType(RoutingType.ANYCAST)
                 .setDurable(true));
+        // Every flow's queue exists from the start, so a source user needs no right to create it.
+        for (String flow : flows) {
+            c.addQueueConfiguration(QueueConfiguration.of(BrokerSecurity.queue(flow))
+                    .setRoutingType(RoutingType.ANYCAST)
+                    .setDurable(true));
+        }
         return c;
     }
 }

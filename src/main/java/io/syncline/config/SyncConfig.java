@@ -2,6 +2,7 @@ package io.syncline.config;
 
 import java.time.Duration;
 import java.time.ZoneId;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -134,6 +135,13 @@ public interface SyncConfig {
 
         @WithDefault("2G")
         MemorySize maxFileSize();
+
+        /**
+         * How far a record's source timestamp may lie in the future (clocks drift): beyond it the record is invalid,
+         * so a wrong or forged date never becomes the version every later update of its key is compared with.
+         */
+        @WithDefault("5m")
+        Duration maxClockSkew();
     }
 
     Map<String, Flow> flows();
@@ -164,8 +172,24 @@ public interface SyncConfig {
         @WithDefault("true")
         boolean embedded();
 
-        /** An extra acceptor for producers outside the process, e.g. {@code tcp://127.0.0.1:61616}. */
+        /**
+         * An extra acceptor for connections from outside the process, e.g. {@code tcp://127.0.0.1:61616?protocols=CORE}.
+         * Every connection through it authenticates as one of {@link #users()}.
+         */
         Optional<String> acceptor();
+
+        /**
+         * Who may connect through the acceptor: {@code sync.broker.users.<name>.*}. Syncline's own in-process
+         * connections need no user.
+         */
+        Map<String, BrokerUser> users();
+
+        /**
+         * An acceptor without TLS on an address other than loopback sends passwords and records in clear: start-up
+         * refuses it unless this is true (then it warns at every start).
+         */
+        @WithDefault("false")
+        boolean allowPlaintextAcceptor();
 
         /** Broker redelivery of a message whose consumer rolled back. */
         @WithDefault("1s")
@@ -183,6 +207,22 @@ public interface SyncConfig {
         /** Where the broker moves a message after max delivery attempts; also the application's dead letters. */
         @WithDefault("sync.dead-letters")
         String deadLetterAddress();
+    }
+
+    /** A user of the embedded broker's acceptor: a source system, or another Syncline instance. */
+    interface BrokerUser {
+        /** {@code HEX(SHA-512("<name>:Syncline:<password>"))}, as for the operations API's users. */
+        String passwordHash();
+
+        /** Flows whose queue {@code sync.<flow-id>.in} this user may send to, and nothing else. */
+        Optional<List<String>> sendTo();
+
+        /**
+         * Another Syncline instance sharing this broker: it may send, consume and browse what Syncline does (the flow
+         * queues and the dead letters), but not purge, delete or manage.
+         */
+        @WithDefault("false")
+        boolean instance();
     }
 
     interface WebhookLimits {
@@ -282,6 +322,20 @@ public interface SyncConfig {
     interface FlowWebhook {
         /** HMAC-SHA256 secret(s) of {@code X-Syncline-Signature}; several, comma-separated, during a rotation. */
         Optional<String> secret();
+
+        /**
+         * Without a secret: whether unsigned webhooks are accepted. Unset: only while the flow's records stay on this
+         * machine ({@code target.kind=outbox}, the embedded first run); a flow that publishes to an http or salesforce
+         * target takes signed webhooks only unless this says {@code true}.
+         */
+        Optional<Boolean> open();
+    }
+
+    /** Whether the flow takes unsigned webhooks: no secret, and {@code webhook.open} (or its outbox default) says so. */
+    default boolean acceptsUnsignedWebhooks(String flowId) {
+        Flow flow = flow(flowId);
+        return flow.webhook().secret().filter(s -> !s.isBlank()).isEmpty()
+                && flow.webhook().open().orElse(flow.target().kind() == TargetKind.outbox);
     }
 
     /** A flow's own retry budget; unset keys fall back to {@code sync.retry.*}. */
@@ -314,11 +368,56 @@ public interface SyncConfig {
 
         Optional<Integer> chunkSize();
 
+        /** Connect and read timeout of one call to an {@code http} target. */
         @WithDefault("10s")
         Duration timeout();
 
+        /** How an {@code http} target is authenticated. */
+        TargetAuth auth();
+
         /** What a {@code salesforce} target writes: the sObject, its external id and the field mapping. */
         SalesforceObject salesforce();
+    }
+
+    /** {@code none}, or the scheme an http target expects; lower-case with dashes in configuration. */
+    enum TargetAuthKind {
+        none,
+        bearer,
+        basic,
+        api_key,
+        oauth2
+    }
+
+    /**
+     * {@code sync.flows.<id>.target.auth.*}: credentials of an http target. Secrets belong in the environment
+     * ({@code ${CRM_TOKEN}} in the file, or the key's environment variable); Syncline never logs them.
+     */
+    interface TargetAuth {
+        @WithDefault("none")
+        TargetAuthKind kind();
+
+        /** bearer: the token sent as {@code Authorization: Bearer <token>}. */
+        Optional<String> token();
+
+        /** basic: the user and password of {@code Authorization: Basic}. */
+        Optional<String> username();
+
+        Optional<String> password();
+
+        /** api-key: the header that carries the key. */
+        @WithDefault("X-API-Key")
+        String header();
+
+        Optional<String> apiKey();
+
+        /** oauth2 (client credentials): the token endpoint, the client and its secret, the scope if any. */
+        Optional<String> tokenUrl();
+
+        Optional<String> clientId();
+
+        Optional<String> clientSecret();
+
+        Optional<String> scope();
     }
 
     /** A flow's records as sObjects: {@code sync.flows.<id>.target.salesforce.*}. */

@@ -77,6 +77,10 @@ public class DeadLetterReplay {
             return new DeadLetterStore.Taken<>(false, new Outcome(letter.id(), letter.flow(), "refused",
                     "no text payload to replay; the message stays as it is"));
         }
+        if (SourceRecord.JAVA_SERIALIZED.equals(letter.payloadFormat())) {
+            return new DeadLetterStore.Taken<>(false, new Outcome(letter.id(), letter.flow(), "refused",
+                    "a serialized Java object is never deserialized, so there is no record to replay; the message stays as it is"));
+        }
         if (letter.flow() == null || !config.flows().containsKey(letter.flow())) {
             return new DeadLetterStore.Taken<>(false, new Outcome(letter.id(), letter.flow(), "refused",
                     "no configured flow " + letter.flow()));

@@ -142,6 +142,7 @@ public class FlowCatalog {
         return new FlowView(id, id.substring(0, id.indexOf('-')), flow.dataFlow().orElse(null), flow.mode().name(),
                 state, shownHealth, intakes,
                 intakes.contains("webhook") ? flow.webhook().secret().filter(s -> !s.isBlank()).isPresent() : null,
+                intakes.contains("webhook") ? config.acceptsUnsignedWebhooks(id) : null,
                 flow.agentFacing(),
                 target(id, flow.target()),
                 flow.schedule().orElse(null), nextFire,

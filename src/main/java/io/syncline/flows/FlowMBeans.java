@@ -4,6 +4,7 @@ import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 
 import javax.management.MBeanServer;
@@ -63,6 +64,12 @@ public class FlowMBeans {
         registered.clear();
     }
 
+    /**
+     * One flow over JMX. A JMX client calls in on an RMI thread, whose context class loader is the JVM's, not the
+     * application's: every call runs with the application's class loader (as a request thread has it), and a failure
+     * reaches the client as a plain {@link IllegalStateException} with the reason as text, since a remote client cannot
+     * load Syncline's, Camel's or Quarkus's exception classes.
+     */
     static final class FlowBean implements FlowMXBean {
 
         private final String flow;
@@ -79,115 +86,142 @@ public class FlowMBeans {
             this.deadLetters = deadLetters;
         }
 
-        private FlowView view() {
-            return catalog.find(flow).orElseThrow();
+        private <T> T call(String what, Callable<T> work) {
+            Thread thread = Thread.currentThread();
+            ClassLoader caller = thread.getContextClassLoader();
+            thread.setContextClassLoader(FlowMBeans.class.getClassLoader());
+            try {
+                return work.call();
+            } catch (Exception e) {
+                LOG.warnf(e, "JMX %s of flow %s failed", what, flow);
+                throw new IllegalStateException(what + " of flow " + flow + " failed: " + e.getClass().getSimpleName()
+                        + ": " + e.getMessage());
+            } finally {
+                thread.setContextClassLoader(caller);
+            }
+        }
+
+        private FlowView view(String attribute) {
+            return call(attribute, () -> catalog.find(flow).orElseThrow());
         }
 
         @Override
         public String getMode() {
-            return view().mode();
+            return view("Mode").mode();
         }
 
         @Override
         public String getState() {
-            return view().state();
+            return view("State").state();
         }
 
         @Override
         public String getHealth() {
-            FlowView.Health health = view().health();
+            FlowView.Health health = view("Health").health();
             return health.reasons().isEmpty() ? health.state() : health.state() + ": " + String.join("; ", health.reasons());
         }
 
         @Override
         public String getLastSuccess() {
-            return activity.lastSuccess(flow).map(Object::toString).orElse("");
+            return call("LastSuccess", () -> activity.lastSuccess(flow).map(Object::toString).orElse(""));
         }
 
         @Override
         public double getLagP50Millis() {
-            return lag(0.5);
+            return lag("LagP50Millis", 0.5);
         }
 
         @Override
         public double getLagP95Millis() {
-            return lag(0.95);
+            return lag("LagP95Millis", 0.95);
         }
 
         @Override
         public double getLagP99Millis() {
-            return lag(0.99);
+            return lag("LagP99Millis", 0.99);
         }
 
-        private double lag(double percentile) {
-            for (ValueAtPercentile value : activity.lagTimer(flow).takeSnapshot().percentileValues()) {
-                if (Math.abs(value.percentile() - percentile) < 1e-9) {
-                    return value.value(TimeUnit.MILLISECONDS);
+        private double lag(String attribute, double percentile) {
+            return call(attribute, () -> {
+                for (ValueAtPercentile value : activity.lagTimer(flow).takeSnapshot().percentileValues()) {
+                    if (Math.abs(value.percentile() - percentile) < 1e-9) {
+                        return value.value(TimeUnit.MILLISECONDS);
+                    }
                 }
-            }
-            return 0;
+                return 0.0;
+            });
         }
 
-        private long counter(String outcome) {
-            return view().counters().getOrDefault(outcome, 0L);
+        private long counter(String attribute, String outcome) {
+            return view(attribute).counters().getOrDefault(outcome, 0L);
         }
 
         @Override
         public long getReceived() {
-            return counter(Outcomes.RECEIVED);
+            return counter("Received", Outcomes.RECEIVED);
         }
 
         @Override
         public long getAccepted() {
-            return counter(Outcomes.ACCEPTED);
+            return counter("Accepted", Outcomes.ACCEPTED);
         }
 
         @Override
         public long getRejected() {
-            return counter(Outcomes.REJECTED);
+            return counter("Rejected", Outcomes.REJECTED);
         }
 
         @Override
         public long getPublished() {
-            return counter(Outcomes.PUBLISHED);
+            return counter("Published", Outcomes.PUBLISHED);
         }
 
         @Override
         public long getDeadLettered() {
-            return counter(Outcomes.DEAD_LETTERED);
+            return counter("DeadLettered", Outcomes.DEAD_LETTERED);
         }
 
         @Override
         public long getStaleSkipped() {
-            return counter(Outcomes.STALE_SKIPPED);
+            return counter("StaleSkipped", Outcomes.STALE_SKIPPED);
         }
 
         @Override
         public long getDeadLetters() {
-            return deadLetters.countsByFlow().getOrDefault(flow, 0L);
+            return call("DeadLetters", () -> deadLetters.countsByFlow().getOrDefault(flow, 0L));
         }
 
         @Override
-        public void pause() throws Exception {
-            catalog.pause(flow);
+        public void pause() {
+            call("pause()", () -> {
+                catalog.pause(flow);
+                return null;
+            });
         }
 
         @Override
-        public void resume() throws Exception {
-            catalog.resume(flow);
+        public void resume() {
+            call("resume()", () -> {
+                catalog.resume(flow);
+                return null;
+            });
         }
 
         @Override
-        public String runNow() throws Exception {
-            List<String> fired = catalog.runNow(flow);
-            return fired.isEmpty() ? "nothing to run: no file or pull intake in the current mode" : String.join(", ", fired);
+        public String runNow() {
+            return call("runNow()", () -> {
+                List<String> fired = catalog.runNow(flow);
+                return fired.isEmpty() ? "nothing to run: no file or pull intake in the current mode" : String.join(", ", fired);
+            });
         }
 
         @Override
         public String replayDeadLetters() {
-            DeadLetterReplay.BulkOutcome outcome = replay.replayAll(flow, Optional.empty(), 1000);
-            return "replayed " + outcome.replayed() + ", delivered " + outcome.delivered() + ", already delivered "
-                    + outcome.alreadyDelivered() + ", failed again " + outcome.failedAgain() + ", refused " + outcome.refused();
+            return call("replayDeadLetters()", () -> {
+                DeadLetterReplay.BulkOutcome outcome = replay.replayAll(flow, Optional.empty(), 1000);
+                return "replayed " + outcome.replayed() + ", delivered " + outcome.delivered() + ", already delivered "
+                        + outcome.alreadyDelivered() + ", failed again " + outcome.failedAgain() + ", refused " + outcome.refused();
+            });
         }
     }
 }

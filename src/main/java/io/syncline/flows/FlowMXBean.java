@@ -33,12 +33,12 @@ public interface FlowMXBean {
 
     long getDeadLetters();
 
-    void pause() throws Exception;
+    void pause();
 
-    void resume() throws Exception;
+    void resume();
 
     /** Fires the file window and pull now; the routes fired. */
-    String runNow() throws Exception;
+    String runNow();
 
     /** Replays every dead letter of the flow; what happened, as the REST answer says it. */
     String replayDeadLetters();

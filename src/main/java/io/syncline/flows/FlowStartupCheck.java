@@ -53,6 +53,11 @@ public class FlowStartupCheck {
                 problems.add("flow " + flowId + ": sync.flows." + flowId + ".target.kind=http needs sync.flows." + flowId
                         + ".target.url");
             }
+            String authMissing = io.syncline.target.HttpTargetAuth.missing(flowId, flow.target().auth());
+            if (flow.target().kind() == SyncConfig.TargetKind.http && authMissing != null) {
+                problems.add("flow " + flowId + ": sync.flows." + flowId + ".target.auth.kind="
+                        + flow.target().auth().kind().name().replace('_', '-') + " needs " + authMissing);
+            }
             if (flow.target().kind() == SyncConfig.TargetKind.salesforce) {
                 problems.addAll(salesforceProblems(config, flowId));
             }
@@ -70,9 +75,13 @@ public class FlowStartupCheck {
         }
         for (String flowId : new TreeSet<>(config.flows().keySet())) {
             boolean takesWebhooks = camel.getRoute(flowId + "-webhook") != null;
-            if (takesWebhooks && config.flow(flowId).webhook().secret().filter(s -> !s.isBlank()).isEmpty()) {
+            boolean signed = config.flow(flowId).webhook().secret().filter(s -> !s.isBlank()).isPresent();
+            if (takesWebhooks && config.acceptsUnsignedWebhooks(flowId)) {
                 LOG.warnf("Flow %s takes unsigned webhooks: set sync.flows.%s.webhook.secret to require %s", flowId,
                         flowId, WebhookSignature.HEADER);
+            } else if (takesWebhooks && !signed) {
+                LOG.warnf("Flow %s refuses every webhook: it publishes beyond this machine and has no"
+                        + " sync.flows.%s.webhook.secret; set one (or sync.flows.%s.webhook.open=true)", flowId, flowId, flowId);
             }
         }
         for (String routed : routedFlows) {

@@ -14,14 +14,15 @@ import io.syncline.freshness.FlowActivity;
  * @param state    running | paused | disabled
  * @param intakes  webhook, jms, file, pull: those active in the current mode
  * @param signedWebhooks whether its webhook requires a signature (null: it takes no webhooks now)
+ * @param openWebhooks whether its webhook accepts unsigned requests (null: it takes no webhooks now)
  * @param counters records by outcome since {@code countersSince}: received, accepted, rejected, published,
  *                 dead-lettered, stale-skipped
  * @param countersSince when this instance started counting (its start-up): counters are not kept across restarts
  */
-@JsonPropertyOrder({ "id", "industry", "dataFlow", "mode", "state", "health", "intakes", "signedWebhooks", "agentFacing",
+@JsonPropertyOrder({ "id", "industry", "dataFlow", "mode", "state", "health", "intakes", "signedWebhooks", "openWebhooks", "agentFacing",
         "target", "schedule", "nextFireTime", "freshness", "counters", "countersSince", "progress", "routes" })
 public record FlowView(String id, String industry, String dataFlow, String mode, String state, Health health,
-        List<String> intakes, Boolean signedWebhooks, boolean agentFacing, Target target, String schedule, String nextFireTime,
+        List<String> intakes, Boolean signedWebhooks, Boolean openWebhooks, boolean agentFacing, Target target, String schedule, String nextFireTime,
         Freshness freshness, Map<String, Long> counters, String countersSince, FlowActivity.Progress progress,
         List<RouteView> routes) {
 

@@ -18,7 +18,8 @@ import io.syncline.config.SyncConfig;
 @ApplicationScoped
 public class FreshnessChecks {
 
-    void register(@Observes StartupEvent event, SyncConfig config, FlowHealth health, @Wellness HealthRegistry wellness) {
+    void register(@Observes StartupEvent event, SyncConfig config, FlowHealth health, @Wellness HealthRegistry wellness,
+            org.apache.camel.CamelContext camel) {
         for (String flow : config.flows().keySet()) {
             wellness.register("flow-" + flow, () -> {
                 FlowHealth.Verdict verdict = health.evaluate(flow);
@@ -34,6 +35,10 @@ public class FreshnessChecks {
                 }
                 if (verdict.lagMs() != null) {
                     response.withData("lagMs", verdict.lagMs());
+                }
+                if (camel.getRoute(flow + "-webhook") != null && config.acceptsUnsignedWebhooks(flow)) {
+                    // shown, not alarmed: an open webhook is a choice, but one that must stay visible
+                    response.withData("webhook", "open: unsigned requests accepted");
                 }
                 return response.build();
             });

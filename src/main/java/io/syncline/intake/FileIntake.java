@@ -74,7 +74,12 @@ public class FileIntake {
         exchange.setProperty(SyncProperties.BATCH_RUN, run);
         exchange.setProperty(FILE, file);
         activity.runStarted(run);
-        exchange.setProperty(STORED_NAME, STAMP.format(run.startedAt()) + "-" + name);
+        exchange.setProperty(STORED_NAME, storedName(run.startedAt(), name));
+        String notRegular = InboxGuard.notARegularFile(file.toPath());
+        if (notRegular != null) {
+            // it came in after the inbox was swept: refused all the same, and never opened
+            throw new FileRejectedException(notRegular);
+        }
         LOG.infof("Flow %s: reading %s (%d bytes)", flow, name, file.length());
         if (file.length() == 0) {
             throw new FileRejectedException("empty file: 0 bytes");
@@ -85,6 +90,11 @@ public class FileIntake {
                     + maxSize + ")");
         }
         sniff(file.toPath());
+    }
+
+    /** The name a file is archived, failed and reported under: a time stamp, then its own name. */
+    static String storedName(Instant startedAt, String name) {
+        return STAMP.format(startedAt) + "-" + name;
     }
 
     /** The file's records, a chunk at a time: {@code sync.flows.<id>.target.chunk-size}, else {@code sync.batch.chunk-size}. */
@@ -182,10 +192,15 @@ public class FileIntake {
     private void writeReport(Exchange exchange, String status, String reason, String movedToDir) {
         BatchRun run = exchange.getProperty(SyncProperties.BATCH_RUN, BatchRun.class);
         String storedName = exchange.getProperty(STORED_NAME, String.class);
+        writeReport(run, storedName, status, reason, movedToDir + "/" + run.flow() + "/" + storedName);
+    }
+
+    /** The report of a run, under {@code reports/<flow>/<storedName>.report.json}; {@code movedTo} null: still in the inbox. */
+    void writeReport(BatchRun run, String storedName, String status, String reason, String movedTo) {
         Instant finished = Instant.now();
         FileReport report = new FileReport(run.flow(), run.source(), status, reason, run.rowsRead(), run.valid(),
                 run.invalid(), run.published(), run.deadLettered(), run.staleSkipped(), run.resumedAfterLine(), run.startedAt().toString(), finished.toString(),
-                Duration.between(run.startedAt(), finished).toMillis(), movedToDir + "/" + run.flow() + "/" + storedName);
+                Duration.between(run.startedAt(), finished).toMillis(), movedTo);
         activity.runFinished(run, status, reason);
         Path dir = Path.of(config.dataDir(), "reports", run.flow());
         try {

@@ -1,24 +1,53 @@
 package io.syncline.intake;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
+import java.util.Base64;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Named;
+import jakarta.jms.BytesMessage;
+import jakarta.jms.JMSException;
+import jakarta.jms.MapMessage;
+import jakarta.jms.ObjectMessage;
+import jakarta.jms.TextMessage;
 
+import org.apache.activemq.artemis.api.core.ActiveMQBuffer;
+import org.apache.activemq.artemis.jms.client.ActiveMQMessage;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.syncline.pipeline.SourceRecord;
 import io.syncline.pipeline.SyncProperties;
 
-/** A message from a flow's queue as a one-record chunk: from a webhook (with its event id) or from any JMS producer. */
+/**
+ * A message from a flow's queue as a one-record chunk: from a webhook (with its event id) or from any JMS producer.
+ * The consumer hands over the JMS message unread ({@code mapJmsMessage=false}), so this class alone decides how a
+ * body is read: text and bytes are the record's JSON; an {@link ObjectMessage} is never deserialized (Java
+ * deserialization of a stranger's bytes runs the stranger's choice of code) but dead-lettered with its bytes.
+ */
 @ApplicationScoped
 @Named("jmsIntake")
 public class JmsIntake {
 
-    public void toRecords(Exchange exchange) {
+    static final String OBJECT_MESSAGE_REFUSED = "a JMS ObjectMessage (a serialized Java object) is never deserialized;"
+            + " send the record as JSON in a TextMessage. Its bytes are kept, base64-encoded, as this dead letter's payload";
+
+    private final ObjectMapper mapper;
+
+    JmsIntake(ObjectMapper mapper) {
+        this.mapper = mapper;
+    }
+
+    public void toRecords(Exchange exchange) throws JMSException {
         Message message = exchange.getMessage();
         String flow = exchange.getProperty(SyncProperties.FLOW, String.class);
         String eventId = message.getHeader(WebhookIntake.EVENT_ID, String.class);
@@ -27,9 +56,63 @@ public class JmsIntake {
         }
         String intake = message.getHeader(WebhookIntake.INTAKE, "jms", String.class);
         Instant receivedAt = receivedAt(message);
-        String payload = message.getBody(String.class);
+        jakarta.jms.Message received = message.getBody(jakarta.jms.Message.class);
         message.removeHeaders("*");
-        message.setBody(List.of(SourceRecord.json(flow, intake, eventId, receivedAt, payload == null ? "" : payload)));
+        message.setBody(List.of(record(received, flow, intake, eventId, receivedAt)));
+    }
+
+    private SourceRecord record(jakarta.jms.Message received, String flow, String intake, String eventId,
+            Instant receivedAt) throws JMSException {
+        if (received instanceof TextMessage text) {
+            return SourceRecord.json(flow, intake, eventId, receivedAt, text.getText() == null ? "" : text.getText());
+        }
+        if (received instanceof BytesMessage bytes) {
+            byte[] body = new byte[(int) bytes.getBodyLength()];
+            bytes.readBytes(body);
+            return SourceRecord.json(flow, intake, eventId, receivedAt, new String(body, StandardCharsets.UTF_8));
+        }
+        if (received instanceof ObjectMessage) {
+            return refused(flow, intake, eventId, receivedAt, SourceRecord.JAVA_SERIALIZED,
+                    serializedBytes(received), OBJECT_MESSAGE_REFUSED);
+        }
+        if (received instanceof MapMessage map) {
+            return refused(flow, intake, eventId, receivedAt, SourceRecord.JSON, entries(map),
+                    "a JMS MapMessage is not a record; send the record as JSON in a TextMessage");
+        }
+        String kind = received == null ? "nothing" : received.getClass().getSimpleName();
+        return refused(flow, intake, eventId, receivedAt, null, null,
+                "a JMS message without a text or bytes body (" + kind + ") is not a record; send the record as JSON in a TextMessage");
+    }
+
+    private static SourceRecord refused(String flow, String intake, String eventId, Instant receivedAt, String format,
+            String payload, String why) {
+        return new SourceRecord(flow, intake, eventId, receivedAt, payload, format, null, null, why);
+    }
+
+    /** The serialized object's bytes as the broker holds them (a length, then the bytes), read without deserializing. */
+    private static String serializedBytes(jakarta.jms.Message received) {
+        if (!(received instanceof ActiveMQMessage artemis)) {
+            return null;
+        }
+        ActiveMQBuffer body = artemis.getCoreMessage().getReadOnlyBodyBuffer();
+        if (body.readableBytes() < Integer.BYTES) {
+            return "";
+        }
+        byte[] data = new byte[Math.min(body.readInt(), body.readableBytes())];
+        body.readBytes(data);
+        return Base64.getEncoder().encodeToString(data);
+    }
+
+    private String entries(MapMessage map) throws JMSException {
+        Map<String, Object> entries = new LinkedHashMap<>();
+        for (Object name : Collections.list(map.getMapNames())) {
+            entries.put(name.toString(), map.getObject(name.toString()));
+        }
+        try {
+            return mapper.writeValueAsString(entries);
+        } catch (JsonProcessingException e) {
+            return null;
+        }
     }
 
     private static Instant receivedAt(Message message) {

@@ -4,8 +4,12 @@ import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -17,6 +21,8 @@ import jakarta.inject.Named;
 
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
+import org.apache.camel.component.platform.http.vertx.HttpMessage;
+import org.jboss.logging.Logger;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.exc.StreamConstraintsException;
@@ -47,8 +53,13 @@ public class WebhookIntake {
     public static final String RECEIVED_AT = "syncReceivedAt";
     public static final String INTAKE = "syncIntake";
     public static final String IDEMPOTENCY_KEY = "Idempotency-Key";
+    /** The idempotency and replay keys this request reserved: accepted with its event, released if it fails. */
+    static final String CLAIMED_KEYS = "syncClaimedKeys";
+    static final String CLAIMED_FOR = "syncClaimedFor";
     /** The JMS message group (Artemis keeps a group on one consumer, in order). */
     public static final String GROUP = "JMSXGroupID";
+
+    private static final Logger LOG = Logger.getLogger(WebhookIntake.class);
 
     private final SyncConfig config;
     private final FlowSchemas schemas;
@@ -73,24 +84,32 @@ public class WebhookIntake {
 
         byte[] bytes;
         try {
-            bytes = WebhookBody.decode(message.getBody(byte[].class), message.getHeader("Content-Encoding", String.class),
+            bytes = WebhookBody.decode(message.getBody(byte[].class), requestHeader(message, "Content-Encoding"),
                     config.webhook().maxBodySize().asLongValue(), flow);
         } catch (WebhookBody.Refused refused) {
             reject(exchange, flow, refused.problem);
             return;
         }
         Optional<String> secrets = config.flow(flow).webhook().secret().filter(s -> !s.isBlank());
+        String replayKey = null;
         if (secrets.isPresent()) {
-            Optional<String> refused = WebhookSignature.verify(message.getHeader(WebhookSignature.HEADER, String.class),
-                    bytes, Arrays.stream(secrets.get().split(",")).map(String::trim).toList(),
+            WebhookSignature.Verdict verdict = WebhookSignature.verify(requestHeader(message, WebhookSignature.HEADER),
+                    bytes == null ? new byte[0] : bytes, Arrays.stream(secrets.get().split(",")).map(String::trim).toList(),
                     config.webhook().signatureTolerance(), Instant.now());
-            if (refused.isPresent()) {
+            if (verdict.refused().isPresent()) {
                 reject(exchange, flow, Problem.of("invalid-signature", "The request is not signed by the source", 401,
-                        refused.get(), flow));
+                        verdict.refused().get(), flow));
                 return;
             }
+            // The same signed timestamp and body again is a copy of a request already taken, whoever sends it.
+            replayKey = "signed:" + verdict.timestamp() + ":" + sha256(bytes);
+        } else if (!config.acceptsUnsignedWebhooks(flow)) {
+            reject(exchange, flow, Problem.of("invalid-signature", "The request is not signed by the source", 401,
+                    "this flow takes signed webhooks only: set sync.flows." + flow + ".webhook.secret and sign with "
+                            + WebhookSignature.HEADER + ", or open it with sync.flows." + flow + ".webhook.open=true", flow));
+            return;
         }
-        String contentType = message.getHeader(Exchange.CONTENT_TYPE, String.class);
+        String contentType = requestHeader(message, "Content-Type");
         if (!isJson(contentType)) {
             reject(exchange, flow, Problem.of("unsupported-media-type", "The body must be JSON", 415,
                     "Content-Type was " + (contentType == null ? "missing" : "'" + contentType + "'")
@@ -130,14 +149,14 @@ public class WebhookIntake {
             return;
         }
         FlowSchema schema = schemas.forFlow(flow);
-        List<FieldError> errors = schema.validate(record);
+        List<FieldError> errors = schema.validate(record, Instant.now().plus(config.limits().maxClockSkew()));
         if (!errors.isEmpty()) {
             reject(exchange, flow, Problem.invalid(flow, errors));
             return;
         }
 
         String eventId = UUID.randomUUID().toString();
-        String idempotencyKey = message.getHeader(IDEMPOTENCY_KEY, String.class);
+        String idempotencyKey = requestHeader(message, IDEMPOTENCY_KEY);
         if (idempotencyKey != null) {
             idempotencyKey = idempotencyKey.trim();
             if (idempotencyKey.isEmpty() || idempotencyKey.length() > 255) {
@@ -145,22 +164,41 @@ public class WebhookIntake {
                         "An Idempotency-Key has 1 to 255 characters", flow));
                 return;
             }
-            Optional<StateStore.KeyHolder> earlier = idempotencyKeys.claim(flow, idempotencyKey, eventId);
-            if (earlier.isPresent() && earlier.get().accepted()) {
-                // a repeat: the same answer as the first time, and nothing enqueued
-                message.setHeader(EVENT_ID, earlier.get().eventId());
-                answerAccepted(exchange);
-                return;
+        }
+        // The signature's replay key first: a replayed request is a duplicate and claims no Idempotency-Key of its own.
+        String bodyHash = sha256(bytes);
+        List<String> claimed = new ArrayList<>(2);
+        for (String key : Arrays.asList(replayKey, idempotencyKey)) {
+            if (key == null) {
+                continue;
             }
-            if (earlier.isPresent()) {
-                // the first request with this key is still being enqueued (or failed): never a 202 for it yet
+            Optional<StateStore.KeyHolder> earlier = idempotencyKeys.claim(flow, key, eventId, bodyHash);
+            if (earlier.isEmpty()) {
+                claimed.add(key);
+                continue;
+            }
+            for (String mine : claimed) {
+                idempotencyKeys.release(flow, mine, eventId);
+            }
+            StateStore.KeyHolder holder = earlier.get();
+            if (holder.bodyHash() != null && !holder.bodyHash().equals(bodyHash)) {
+                reject(exchange, flow, Problem.of("idempotency-key-reused", "The Idempotency-Key was used for another body",
+                        422, "Idempotency-Key '" + key + "' was first used with a different body; nothing was accepted."
+                                + " A new request needs a new key", flow));
+            } else if (holder.accepted()) {
+                // a repeat: the same answer as the first time, and nothing enqueued
+                message.setHeader(EVENT_ID, holder.eventId());
+                answerAccepted(exchange);
+            } else {
+                // the first request is still being enqueued (or failed): never a 202 for it yet
                 reject(exchange, flow, Problem.of("idempotency-key-in-use", "A request with this Idempotency-Key is in progress",
                         409, "Retry shortly: the first request with this key has not been answered yet", flow));
                 exchange.getMessage().setHeader("Retry-After", "1");
-                return;
             }
-            exchange.setProperty(IDEMPOTENCY_KEY, idempotencyKey);
+            return;
         }
+        exchange.setProperty(CLAIMED_KEYS, claimed);
+        exchange.setProperty(CLAIMED_FOR, eventId);
 
         // Only Syncline's own headers reach the broker (as JMS properties); the body goes as it came.
         message.removeHeaders("*");
@@ -180,9 +218,8 @@ public class WebhookIntake {
     /** The broker has the event. */
     public void accepted(Exchange exchange) throws Exception {
         String flow = exchange.getProperty(SyncProperties.FLOW, String.class);
-        String idempotencyKey = exchange.getProperty(IDEMPOTENCY_KEY, String.class);
-        if (idempotencyKey != null) {
-            idempotencyKeys.accepted(flow, idempotencyKey, exchange.getMessage().getHeader(EVENT_ID, String.class));
+        for (String key : claimedKeys(exchange)) {
+            idempotencyKeys.accepted(flow, key, exchange.getMessage().getHeader(EVENT_ID, String.class));
         }
         outcomes.count(flow, Outcomes.ACCEPTED, 1);
         answerAccepted(exchange);
@@ -205,16 +242,58 @@ public class WebhookIntake {
     /** The broker did not take the event: nothing was accepted, the caller should retry. */
     public void unavailable(Exchange exchange) throws Exception {
         String flow = exchange.getProperty(SyncProperties.FLOW, String.class);
-        String idempotencyKey = exchange.getProperty(IDEMPOTENCY_KEY, String.class);
-        if (idempotencyKey != null) {
-            idempotencyKeys.release(flow, idempotencyKey, exchange.getMessage().getHeader(EVENT_ID, String.class));
+        for (String key : claimedKeys(exchange)) {
+            idempotencyKeys.release(flow, key, exchange.getMessage().getHeader(EVENT_ID, String.class));
         }
         Exception cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
-        org.jboss.logging.Logger.getLogger(WebhookIntake.class).errorf("Flow %s: the broker did not take an event: %s",
+        LOG.errorf("Flow %s: the broker did not take an event: %s",
                 flow, cause == null ? "unknown" : cause.getClass().getSimpleName() + ": " + cause.getMessage());
         reject(exchange, flow, Problem.of("broker-unavailable", "The event could not be stored", 503,
                 "The broker is unavailable; nothing was accepted. Retry later.", flow));
         exchange.getMessage().setHeader("Retry-After", "5");
+    }
+
+    /**
+     * Anything the steps above did not expect: one log line (no stack trace, no request data) and a 500 problem with
+     * Syncline's own headers only, never the request's. Keys this request claimed are let go.
+     */
+    public void failed(Exchange exchange) throws Exception {
+        String flow = exchange.getProperty(SyncProperties.FLOW, String.class);
+        Exception cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
+        LOG.errorf("Flow %s: a webhook request failed: %s", flow, cause == null ? "unknown" : cause.getClass().getName());
+        String eventId = exchange.getProperty(CLAIMED_FOR, String.class);
+        for (String key : claimedKeys(exchange)) {
+            try {
+                idempotencyKeys.release(flow, key, eventId);
+            } catch (Exception stillFailing) {
+                // the key expires as pending and is taken over then
+            }
+        }
+        exchange.setProperty(CLAIMED_KEYS, List.of());
+        reject(exchange, flow, Problem.of("internal-error", "The request could not be processed", 500,
+                "Nothing was accepted. Retry later; if it persists, the operators have the log line", flow));
+    }
+
+    /**
+     * A request header as the client sent it. Never a query parameter or a form field: Camel's platform-http maps
+     * those to message headers too, and a cross-site form must not set the Content-Type, the signature or the key.
+     */
+    static String requestHeader(Message message, String name) {
+        return message instanceof HttpMessage http ? http.getRequest().getHeader(name) : null;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static List<String> claimedKeys(Exchange exchange) {
+        List<String> keys = exchange.getProperty(CLAIMED_KEYS, List.class);
+        return keys == null ? List.of() : keys;
+    }
+
+    private static String sha256(byte[] bytes) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes == null ? new byte[0] : bytes));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is not available", e);
+        }
     }
 
     private void reject(Exchange exchange, String flow, Problem problem) throws JsonProcessingException {

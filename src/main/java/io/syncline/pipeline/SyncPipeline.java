@@ -80,6 +80,7 @@ public class SyncPipeline {
         FlowSchema schema = schemas.forFlow(flow);
         exchange.setProperty(SyncProperties.TARGET_KIND, config.flow(flow).target().kind().name());
 
+        java.time.Instant latestSourceTime = java.time.Instant.now().plus(config.limits().maxClockSkew());
         List<Envelope> valid = new ArrayList<>(records.size());
         List<DeadLetter> invalid = new ArrayList<>();
         for (SourceRecord source : records) {
@@ -97,7 +98,7 @@ public class SyncPipeline {
                         record = mapper.readTree(source.payload());
                     }
                     errors = record.isObject()
-                            ? schema.validate(record)
+                            ? schema.validate(record, latestSourceTime)
                             : List.of(new FieldError("", "expected a JSON object, found " + record.getNodeType().name().toLowerCase()));
                 } catch (JsonProcessingException e) {
                     errors = List.of(new FieldError("", "malformed JSON: " + e.getOriginalMessage()));

@@ -26,10 +26,22 @@ public final class WebhookSignature {
     private WebhookSignature() {
     }
 
-    /** Empty when the signature holds; otherwise why not (missing, malformed, expired, mismatch). */
-    public static Optional<String> verify(String header, byte[] body, List<String> secrets, Duration tolerance, Instant now) {
+    /** The latest {@code t=} that is a date at all (9999-12-31T23:59:59Z); beyond it the header is malformed. */
+    static final long LATEST_TIMESTAMP = 253_402_300_799L;
+
+    /**
+     * The outcome of a check: the signed timestamp when the signature holds, otherwise why not (missing, malformed,
+     * expired, mismatch).
+     */
+    public record Verdict(long timestamp, Optional<String> refused) {
+        static Verdict refuse(String why) {
+            return new Verdict(0, Optional.of(why));
+        }
+    }
+
+    public static Verdict verify(String header, byte[] body, List<String> secrets, Duration tolerance, Instant now) {
         if (header == null || header.isBlank()) {
-            return Optional.of("missing " + HEADER + " header");
+            return Verdict.refuse("missing " + HEADER + " header");
         }
         Long timestamp = null;
         List<byte[]> signatures = new ArrayList<>();
@@ -45,24 +57,27 @@ public final class WebhookSignature {
                     signatures.add(HexFormat.of().parseHex(pair[1].trim()));
                 }
             } catch (IllegalArgumentException malformed) {
-                return Optional.of("malformed " + HEADER + " header");
+                return Verdict.refuse("malformed " + HEADER + " header");
             }
         }
         if (timestamp == null || signatures.isEmpty()) {
-            return Optional.of("malformed " + HEADER + " header: needs t= and at least one v1=");
+            return Verdict.refuse("malformed " + HEADER + " header: needs t= and at least one v1=");
+        }
+        if (timestamp < 0 || timestamp > LATEST_TIMESTAMP) {
+            return Verdict.refuse("malformed " + HEADER + " header: t= is not a time in unix seconds");
         }
         if (Duration.between(Instant.ofEpochSecond(timestamp), now).abs().compareTo(tolerance) > 0) {
-            return Optional.of("signature timestamp outside the tolerance of " + tolerance.toSeconds() + " s");
+            return Verdict.refuse("signature timestamp outside the tolerance of " + tolerance.toSeconds() + " s");
         }
         for (String secret : secrets) {
             byte[] expected = sign(secret, timestamp, body);
             for (byte[] signature : signatures) {
                 if (MessageDigest.isEqual(expected, signature)) {
-                    return Optional.empty();
+                    return new Verdict(timestamp, Optional.empty());
                 }
             }
         }
-        return Optional.of("signature does not match");
+        return Verdict.refuse("signature does not match");
     }
 
     public static byte[] sign(String secret, long timestamp, byte[] body) {

@@ -55,7 +55,10 @@ public class StateStore {
                 event_id VARCHAR(100) NOT NULL,
                 created_at BIGINT NOT NULL,
                 accepted BOOLEAN NOT NULL,
+                body_hash VARCHAR(64),
                 PRIMARY KEY (flow, idempotency_key))""";
+    /** A key is bound to the body it was first used with (tables created before that get the column). */
+    static final String ADD_BODY_HASH = "ALTER TABLE sync_idempotency ADD COLUMN IF NOT EXISTS body_hash VARCHAR(64)";
     static final String MERGE = """
             MERGE INTO sync_versions t
             USING (SELECT CAST(? AS VARCHAR(100)) AS flow, CAST(? AS VARCHAR(500)) AS record_key,
@@ -115,61 +118,87 @@ public class StateStore {
         }
     }
 
-    /** What a key already stands for: an accepted event, or one whose enqueue has not finished. */
-    public record KeyHolder(String eventId, boolean accepted) {
+    /**
+     * What a key already stands for: an accepted event, or one whose enqueue has not finished, and the SHA-256 of the
+     * body it was used with (null for keys stored before keys were bound to bodies).
+     */
+    public record KeyHolder(String eventId, boolean accepted, String bodyHash) {
     }
 
     /**
-     * Reserves an idempotency key for an event (pending until {@link #acceptIdempotencyKey}), or returns who holds
-     * it. An accepted key older than {@code oldestValid}, or a pending one older than {@code oldestPending} (its
-     * request died before it was answered), is taken over by the new event.
+     * Reserves an idempotency key for an event and its body (pending until {@link #acceptIdempotencyKey}), or returns
+     * who holds it. An accepted key older than {@code oldestValid}, or a pending one older than {@code oldestPending}
+     * (its request died before it was answered), is taken over by the new event: only if it still holds what was
+     * read, so two instances taking over the same key cannot both win.
      */
-    public synchronized Optional<KeyHolder> claimIdempotencyKey(String flow, String key, String eventId, long now,
-            long oldestValid, long oldestPending) throws SQLException {
-        try (PreparedStatement select = connection().prepareStatement(
-                "SELECT event_id, created_at, accepted FROM sync_idempotency WHERE flow = ? AND idempotency_key = ?")) {
-            select.setString(1, flow);
-            select.setString(2, key);
-            try (ResultSet row = select.executeQuery()) {
-                if (row.next()) {
-                    boolean accepted = row.getBoolean(3);
-                    if (row.getLong(2) >= (accepted ? oldestValid : oldestPending)) {
-                        return Optional.of(new KeyHolder(row.getString(1), accepted));
-                    }
-                    try (PreparedStatement renew = connection().prepareStatement("UPDATE sync_idempotency"
-                            + " SET event_id = ?, created_at = ?, accepted = FALSE WHERE flow = ? AND idempotency_key = ?")) {
-                        renew.setString(1, eventId);
-                        renew.setLong(2, now);
-                        renew.setString(3, flow);
-                        renew.setString(4, key);
-                        renew.executeUpdate();
-                    }
+    public synchronized Optional<KeyHolder> claimIdempotencyKey(String flow, String key, String eventId, String bodyHash,
+            long now, long oldestValid, long oldestPending) throws SQLException {
+        Optional<StoredKey> stored = storedKey(flow, key);
+        if (stored.isPresent()) {
+            StoredKey held = stored.get();
+            if (held.createdAt() >= (held.holder().accepted() ? oldestValid : oldestPending)) {
+                return Optional.of(held.holder());
+            }
+            try (PreparedStatement takeOver = connection().prepareStatement("UPDATE sync_idempotency"
+                    + " SET event_id = ?, created_at = ?, accepted = FALSE, body_hash = ?"
+                    + " WHERE flow = ? AND idempotency_key = ? AND event_id = ? AND created_at = ?")) {
+                takeOver.setString(1, eventId);
+                takeOver.setLong(2, now);
+                takeOver.setString(3, bodyHash);
+                takeOver.setString(4, flow);
+                takeOver.setString(5, key);
+                takeOver.setString(6, held.holder().eventId());
+                takeOver.setLong(7, held.createdAt());
+                if (takeOver.executeUpdate() == 1) {
                     return Optional.empty();
                 }
             }
+            // another instance took it over between the read and the update: it holds the key now
+            return storedKey(flow, key).map(StoredKey::holder).or(() -> Optional.of(new KeyHolder("", false, bodyHash)));
         }
-        try (PreparedStatement insert = connection().prepareStatement(
-                "INSERT INTO sync_idempotency (flow, idempotency_key, event_id, created_at, accepted) VALUES (?, ?, ?, ?, FALSE)")) {
+        try (PreparedStatement insert = connection().prepareStatement("INSERT INTO sync_idempotency"
+                + " (flow, idempotency_key, event_id, created_at, accepted, body_hash) VALUES (?, ?, ?, ?, FALSE, ?)")) {
             insert.setString(1, flow);
             insert.setString(2, key);
             insert.setString(3, eventId);
             insert.setLong(4, now);
+            insert.setString(5, bodyHash);
             insert.executeUpdate();
         } catch (SQLException conflict) {
             // another instance took the key between the two statements
-            try (PreparedStatement select = connection().prepareStatement(
-                    "SELECT event_id, accepted FROM sync_idempotency WHERE flow = ? AND idempotency_key = ?")) {
-                select.setString(1, flow);
-                select.setString(2, key);
-                try (ResultSet row = select.executeQuery()) {
-                    if (row.next()) {
-                        return Optional.of(new KeyHolder(row.getString(1), row.getBoolean(2)));
-                    }
-                }
+            Optional<StoredKey> winner = storedKey(flow, key);
+            if (winner.isPresent()) {
+                return Optional.of(winner.get().holder());
             }
             throw conflict;
         }
         return Optional.empty();
+    }
+
+    private record StoredKey(KeyHolder holder, long createdAt) {
+    }
+
+    private Optional<StoredKey> storedKey(String flow, String key) throws SQLException {
+        try (PreparedStatement select = connection().prepareStatement("SELECT event_id, created_at, accepted, body_hash"
+                + " FROM sync_idempotency WHERE flow = ? AND idempotency_key = ?")) {
+            select.setString(1, flow);
+            select.setString(2, key);
+            try (ResultSet row = select.executeQuery()) {
+                return row.next()
+                        ? Optional.of(new StoredKey(new KeyHolder(row.getString(1), row.getBoolean(3), row.getString(4)), row.getLong(2)))
+                        : Optional.empty();
+            }
+        }
+    }
+
+    /** Forgets accepted keys older than {@code oldestValid} and pending ones older than {@code oldestPending}. */
+    public synchronized int purgeIdempotencyKeys(long oldestValid, long oldestPending) throws SQLException {
+        try (PreparedStatement delete = connection().prepareStatement("DELETE FROM sync_idempotency"
+                + " WHERE (accepted = TRUE AND created_at < ?) OR (accepted = FALSE AND created_at < ?)")) {
+            delete.setLong(1, oldestValid);
+            delete.setLong(2, oldestPending);
+            return delete.executeUpdate();
+        }
     }
 
     /** The event of this key is durable in the broker: repeats now get its id. */
@@ -230,10 +259,29 @@ public class StateStore {
                 ddl.execute(CREATE);
                 ddl.execute(CREATE_ACTIVITY);
                 ddl.execute(CREATE_IDEMPOTENCY);
+                ddl.execute(ADD_BODY_HASH);
             }
+            clearFutureVersions(connection);
             LOG.infof("Version store: %s", url.replaceAll("password=[^;&]*", "password=***"));
         }
         return connection;
+    }
+
+    /**
+     * A version stored further in the future than {@code sync.limits.max-clock-skew} (accepted before source timestamps
+     * were bounded) would make every real update of its key look stale for ever: it is forgotten, so the next update
+     * of the key is delivered and becomes the version to beat.
+     */
+    private void clearFutureVersions(Connection connection) throws SQLException {
+        long latest = System.currentTimeMillis() + config.limits().maxClockSkew().toMillis();
+        try (PreparedStatement delete = connection.prepareStatement("DELETE FROM sync_versions WHERE source_version > ?")) {
+            delete.setLong(1, latest);
+            int cleared = delete.executeUpdate();
+            if (cleared > 0) {
+                LOG.warnf("Version store: %d stored version(s) lay beyond sync.limits.max-clock-skew in the future and were"
+                        + " cleared; the next update of those keys is delivered", cleared);
+            }
+        }
     }
 
     /**

@@ -41,8 +41,11 @@ public class HttpTarget {
     private final MeterRegistry registry;
     private final ObjectMapper mapper;
     private final DeadLetters deadLetters;
+    private final HttpTargetAuth auth;
 
-    HttpTarget(SyncConfig config, SyncPipeline pipeline, MeterRegistry registry, ObjectMapper mapper, DeadLetters deadLetters) {
+    HttpTarget(SyncConfig config, SyncPipeline pipeline, MeterRegistry registry, ObjectMapper mapper, DeadLetters deadLetters,
+            HttpTargetAuth auth) {
+        this.auth = auth;
         this.config = config;
         this.pipeline = pipeline;
         this.registry = registry;
@@ -87,8 +90,9 @@ public class HttpTarget {
         message.setHeader(Exchange.HTTP_METHOD, HttpMethods.POST);
         message.setHeader(Exchange.CONTENT_TYPE, "application/json");
         message.setHeader("Idempotency-Key", idempotencyKey);
+        auth.authenticate(flow, message);
         message.setBody(body);
-        exchange.setProperty(SyncProperties.TARGET_URL, url);
+        exchange.setProperty(SyncProperties.TARGET_URL, endpointUri(url, target.timeout()));
         exchange.setProperty(SyncProperties.CHUNK_IN_FLIGHT, chunk);
     }
 
@@ -116,6 +120,9 @@ public class HttpTarget {
         Headers.clearInbound(message);
         // Restore the chunk, so a retry or a dead letter sees the records and not the target's answer.
         message.setBody(chunk);
+        if (status == 401 && auth.refused(flow)) {
+            throw new TransientTargetException("Target answered HTTP 401 to the OAuth2 token; retried with a new one");
+        }
         if (status == 408 || status == 429 || status >= 500) {
             if (retryAfter != null) {
                 long capped = Math.min(retryAfter.toMillis(), config.retry().maxDelayMs());
@@ -172,6 +179,16 @@ public class HttpTarget {
         } catch (Exception notJson) {
             return null;
         }
+    }
+
+    /**
+     * The producer's endpoint: the target URL as configured, its own query string kept, and the call's options after
+     * it. Connect, socket and response timeouts are the flow's {@code target.timeout}.
+     */
+    static String endpointUri(String url, Duration timeout) {
+        long millis = timeout.toMillis();
+        return url + (url.indexOf('?') < 0 ? "?" : "&") + "throwExceptionOnFailure=false&connectTimeout=" + millis
+                + "&soTimeout=" + millis + "&responseTimeout=" + millis;
     }
 
     /** {@code Retry-After} as delay-seconds or an HTTP date; null when absent or unreadable. */

@@ -1,6 +1,11 @@
 package io.syncline.validation;
 
 import java.math.BigDecimal;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -67,6 +72,38 @@ public final class FlowSchema {
         }
         errors.sort(Comparator.comparing(FieldError::pointer));
         return errors;
+    }
+
+    /**
+     * Every violation, and a source timestamp later than {@code latest}: a record dated in the future (a wrong clock
+     * beyond {@code sync.limits.max-clock-skew}, or a forged date) would otherwise become the version every later
+     * update of its key is compared with, and lose them all.
+     */
+    public List<FieldError> validate(JsonNode record, Instant latest) {
+        List<FieldError> errors = validate(record);
+        Instant source = instant(record.get(sourceTimestampField));
+        if (source != null && source.isAfter(latest)) {
+            errors.add(new FieldError("/" + sourceTimestampField,
+                    "lies in the future, beyond the allowed clock skew (sync.limits.max-clock-skew)"));
+            errors.sort(Comparator.comparing(FieldError::pointer));
+        }
+        return errors;
+    }
+
+    /** A date-time with offset, or a date (its start, UTC); null for anything else (the schema reports its format). */
+    private static Instant instant(JsonNode value) {
+        if (value == null || !value.isTextual()) {
+            return null;
+        }
+        try {
+            return OffsetDateTime.parse(value.asText()).toInstant();
+        } catch (DateTimeParseException notDateTime) {
+            try {
+                return LocalDate.parse(value.asText()).atStartOfDay(ZoneOffset.UTC).toInstant();
+            } catch (DateTimeParseException notDate) {
+                return null;
+            }
+        }
     }
 
     /**

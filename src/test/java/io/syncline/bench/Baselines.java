@@ -51,15 +51,14 @@ final class Baselines {
     }
 
     /**
-     * Baseline (a): Artemis as Syncline configures it ({@link EmbeddedBroker#configuration}, persistent NIO journal),
+     * Baseline (a): Artemis as Syncline configures it ({@link EmbeddedBroker#server}, persistent NIO journal, security on),
      * in this JVM. {@code producers} threads each send persistent messages with a blocking durable send (as a webhook
      * does before its 202); {@code consumers} transacted consumers receive and commit each message (as a flow's
      * workers do).
      */
     static Map<String, Object> artemis(Path dir, int messages, int producers, int consumers) throws Exception {
         Benchmark.deleteTree(dir);
-        EmbeddedActiveMQ server = new EmbeddedActiveMQ();
-        server.setConfiguration(EmbeddedBroker.configuration(dir, new BrokerDefaults()));
+        EmbeddedActiveMQ server = EmbeddedBroker.server(dir, new BrokerDefaults(), List.of());
         server.start();
         ExecutorService threads = Executors.newFixedThreadPool(producers + consumers);
         try {
@@ -180,6 +179,16 @@ final class Baselines {
         @Override
         public Optional<String> acceptor() {
             return Optional.empty();
+        }
+
+        @Override
+        public Map<String, SyncConfig.BrokerUser> users() {
+            return Map.of();
+        }
+
+        @Override
+        public boolean allowPlaintextAcceptor() {
+            return false;
         }
 
         @Override

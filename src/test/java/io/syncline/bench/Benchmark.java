@@ -140,6 +140,7 @@ final class Benchmark {
         Path log = out.resolve(phase + ".log");
         Files.deleteIfExists(log);
         Map<String, String> settings = Map.of("sync.flows.insurance-claims.target.kind", "http",
+                "sync.flows.insurance-claims.webhook.open", "true",
                 "sync.flows.insurance-claims.target.url", sink.url(),
                 "sync.flows.insurance-claims.consumers", String.valueOf(consumers));
         Map<String, Object> m = new LinkedHashMap<>();

@@ -47,6 +47,7 @@ class DeadLetterReplayTest {
         @Override
         public Map<String, String> getConfigOverrides() {
             return Map.of("sync.flows.insurance-claims.target.kind", "http",
+                    "sync.flows.insurance-claims.webhook.open", "true",
                     "sync.dead-letters.max-replays", "2",
                     "sync.broker.max-delivery-attempts", "2",
                     "sync.broker.redelivery-delay", "0s",

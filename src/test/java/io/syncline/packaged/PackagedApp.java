@@ -118,6 +118,16 @@ public final class PackagedApp implements AutoCloseable {
                 .POST(HttpRequest.BodyPublishers.ofString(json)).build(), HttpResponse.BodyHandlers.ofString());
     }
 
+    /** SIGTERM, as an orchestrator stops it; its exit code once it has exited. */
+    int terminate() throws InterruptedException {
+        process.destroy();
+        if (!process.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)) {
+            process.destroyForcibly().waitFor();
+            throw new AssertionError("Syncline did not stop within 60 s of SIGTERM");
+        }
+        return process.exitValue();
+    }
+
     /** {@code kill -9}: no shutdown hook runs, nothing is flushed that was not already durable. */
     void kill() throws InterruptedException {
         process.destroyForcibly();

@@ -31,6 +31,7 @@ import com.github.tomakehurst.wiremock.WireMockServer;
 
 import io.syncline.support.Claims;
 import io.syncline.support.DataDirResource;
+import io.syncline.support.Users;
 
 /** The packaged application, started as a process the way the README starts it. */
 class PackagedAppIT {
@@ -65,6 +66,7 @@ class PackagedAppIT {
             crm.stubFor(post(urlEqualTo("/crm/claims")).willReturn(aResponse().withStatus(503)));
             Map<String, String> settings = Map.of(
                     "sync.flows.insurance-claims.target.kind", "http",
+                    "sync.flows.insurance-claims.webhook.open", "true",
                     "sync.flows.insurance-claims.target.url", crm.baseUrl() + "/crm/claims",
                     "sync.retry.max-redeliveries", "100000",
                     "sync.retry.initial-delay-ms", "100",
@@ -105,10 +107,14 @@ class PackagedAppIT {
         Path dataB = WORK.resolve("shared-b");
         DataDirResource.deleteRecursively(dataA);
         DataDirResource.deleteRecursively(dataB);
-        try (PackagedApp a = PackagedApp.start(dataA,
-                Map.of("sync.broker.acceptor", "tcp://127.0.0.1:" + brokerPort + "?protocols=CORE"), WORK.resolve("shared-a.log"));
-                PackagedApp b = PackagedApp.start(dataB,
-                        Map.of("sync.broker.embedded", "false", "quarkus.artemis.url", "tcp://127.0.0.1:" + brokerPort),
+        // B signs in to A's broker as an instance user, the README's "Broker access" way
+        try (PackagedApp a = PackagedApp.start(dataA, Map.of(
+                "sync.broker.acceptor", "tcp://127.0.0.1:" + brokerPort + "?protocols=CORE",
+                "sync.broker.users.instance-b.password-hash", Users.hash("instance-b", "b-joins-a"),
+                "sync.broker.users.instance-b.instance", "true"), WORK.resolve("shared-a.log"));
+                PackagedApp b = PackagedApp.start(dataB, Map.of(
+                        "sync.broker.embedded", "false", "quarkus.artemis.url", "tcp://127.0.0.1:" + brokerPort,
+                        "quarkus.artemis.username", "instance-b", "quarkus.artemis.password", "b-joins-a"),
                         WORK.resolve("shared-b.log"))) {
             JsonNode ready = JSON.readTree(b.get("/q/health/ready").body());
             assertEquals("tcp://127.0.0.1:" + brokerPort, ready.path("checks").findValue("url").asText());

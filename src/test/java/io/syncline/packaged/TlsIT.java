@@ -28,6 +28,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.syncline.support.Claims;
 import io.syncline.support.DataDirResource;
+import io.syncline.support.Users;
 
 /**
  * The README's TLS settings, as written there: HTTPS on the webhook port (TLS registry, PKCS12 key store) and TLS
@@ -54,13 +55,18 @@ class TlsIT {
         int brokerPort = PackagedApp.freePort();
         int httpsPort = PackagedApp.freePort();
 
-        try (PackagedApp a = PackagedApp.start(WORK.resolve("a"), Map.of("sync.broker.acceptor", "tcp://127.0.0.1:" + brokerPort
-                + "?protocols=CORE&sslEnabled=true&keyStorePath=" + keyStore + "&keyStorePassword=" + STORE_PASSWORD),
+        // the README's acceptor: every address, TLS, and a user for the other instance
+        try (PackagedApp a = PackagedApp.start(WORK.resolve("a"), Map.of("sync.broker.acceptor", "tcp://0.0.0.0:" + brokerPort
+                + "?protocols=CORE&sslEnabled=true&keyStorePath=" + keyStore + "&keyStorePassword=" + STORE_PASSWORD,
+                "sync.broker.users.syncline-b.password-hash", Users.hash("syncline-b", "b-over-tls"),
+                "sync.broker.users.syncline-b.instance", "true"),
                 WORK.resolve("a.log"));
                 PackagedApp b = PackagedApp.start(WORK.resolve("b"), Map.of(
                         "sync.broker.embedded", "false",
                         "quarkus.artemis.url", "tcp://localhost:" + brokerPort + "?sslEnabled=true&verifyHost=true&trustStorePath="
                                 + trustStore + "&trustStorePassword=" + STORE_PASSWORD,
+                        "quarkus.artemis.username", "syncline-b",
+                        "quarkus.artemis.password", "b-over-tls",
                         "quarkus.http.ssl-port", String.valueOf(httpsPort),
                         "quarkus.tls.key-store.p12.path", keyStore.toString(),
                         "quarkus.tls.key-store.p12.password", STORE_PASSWORD), WORK.resolve("b.log"))) {

@@ -89,8 +89,17 @@ class BadInputCorpusTest {
                 request.noContentType();
             }
             c.path("headers").fields().forEachRemaining(h -> request.header(h.getKey(), h.getValue().asText()));
-            Response answer = request.request(c.path("method").asText(), "/webhooks/" + c.path("flow").asText());
+            // a query string is never a header: neither an input of the webhook nor copied into its answer
+            request.header("X-Probe", "reflected?");
+            String query = c.path("query").asText("");
+            if (!query.isEmpty()) {
+                request.urlEncodingEnabled(false);
+            }
+            Response answer = request.request(c.path("method").asText(),
+                    "/webhooks/" + c.path("flow").asText() + (query.isEmpty() ? "" : "?" + query));
             assertEquals(c.path("status").asInt(), answer.statusCode(), c.path("name").asText() + ": " + answer.asString());
+            assertEquals(null, answer.header("X-Probe"), c.path("name").asText() + ": a request header was echoed");
+            assertEquals(null, answer.header("Set-Cookie"), c.path("name").asText() + ": a query parameter was echoed");
             if (!c.path("problem").isNull()) {
                 assertEquals("application/problem+json", answer.contentType().split(";")[0]);
                 assertEquals(c.path("problem").asText(), answer.jsonPath().getString("type"));

@@ -40,7 +40,8 @@ class NoPersonalDataInLogsTest {
     public static class EchoingCrm implements QuarkusTestProfile {
         @Override
         public Map<String, String> getConfigOverrides() {
-            return Map.of("sync.flows.insurance-claims.target.kind", "http", "sync.retry.max-redeliveries", "1");
+            return Map.of("sync.flows.insurance-claims.target.kind", "http", "sync.flows.insurance-claims.webhook.open", "true",
+                    "sync.retry.max-redeliveries", "1");
         }
 
         @Override

@@ -12,6 +12,7 @@ public class HttpTargets implements QuarkusTestProfile {
     public Map<String, String> getConfigOverrides() {
         return Map.of(
                 "sync.flows.insurance-claims.target.kind", "http",
+                "sync.flows.insurance-claims.webhook.open", "true",
                 "sync.flows.insurance-actuarial-risk.target.kind", "http",
                 "sync.flows.insurance-actuarial-risk.target.chunk-size", "50",
                 "sync.retry.max-redeliveries", "3");

@@ -18,6 +18,7 @@ public class SalesforceTargets implements QuarkusTestProfile {
     public Map<String, String> getConfigOverrides() {
         Map<String, String> config = new HashMap<>();
         config.put("sync.flows.insurance-claims.target.kind", "salesforce");
+        config.put("sync.flows.insurance-claims.webhook.open", "true");
         config.put("sync.flows.insurance-claims.target.salesforce.sobject", "Claim__c");
         config.put("sync.flows.insurance-claims.target.salesforce.external-id-field", "Claim_Number__c");
         config.put("sync.flows.insurance-claims.target.salesforce.mapping.Policy_Number__c", "policyNumber");

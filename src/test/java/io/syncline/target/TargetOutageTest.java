@@ -36,6 +36,7 @@ class TargetOutageTest {
         @Override
         public Map<String, String> getConfigOverrides() {
             return Map.of("sync.flows.insurance-claims.target.kind", "http",
+                    "sync.flows.insurance-claims.webhook.open", "true",
                     "sync.flows.insurance-claims.retry.max-redeliveries", "1000",
                     "sync.flows.insurance-claims.retry.max-elapsed", "3m",
                     "sync.retry.initial-delay-ms", "200",

@@ -28,7 +28,8 @@ import io.syncline.deadletter.DeadLetterStore;
 import io.syncline.security.Roles;
 
 /**
- * {@code GET /api/dead-letters?flow=&category=&since=&offset=&limit=} (personal data masked),
+ * {@code GET /api/dead-letters?flow=&category=&since=&offset=&limit=} (personal data masked; {@code total}: how many
+ * match in all),
  * {@code GET /api/dead-letters/{id}} (the record as received for an {@code operator}, masked for a {@code viewer}),
  * {@code POST /api/dead-letters/{id}/replay}, {@code POST /api/dead-letters/replay?flow=&category=} (bulk),
  * {@code DELETE /api/dead-letters/{id}}. Reading needs {@code viewer}, replay and delete {@code operator}.
@@ -60,15 +61,15 @@ public class DeadLetterResource {
         if (limit < 1 || limit > MAX_LIMIT || offset < 0) {
             throw new BadRequestException("limit must be between 1 and " + MAX_LIMIT + ", offset at least 0");
         }
-        List<DeadLetter> items;
+        DeadLetterStore.Page page;
         try {
-            items = store.list(present(flow), present(category), present(since).map(Instant::parse), offset, limit);
+            page = store.page(present(flow), present(category), present(since).map(Instant::parse), offset, limit);
         } catch (IllegalArgumentException | DateTimeParseException e) {
             throw new BadRequestException(e.getMessage());
         }
         // a listing shows what failed and why; values the schemas mark x-sensitive stay in the single record only
-        return Map.of("items", items.stream().map(masking::masked).toList(), "count", items.size(), "offset", offset,
-                "limit", limit);
+        return Map.of("items", page.items().stream().map(masking::masked).toList(), "count", page.items().size(),
+                "total", page.total(), "offset", offset, "limit", limit);
     }
 
     @GET

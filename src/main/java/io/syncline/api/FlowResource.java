@@ -2,6 +2,7 @@ package io.syncline.api;
 
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.GET;
@@ -13,12 +14,14 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
+import io.syncline.config.SyncConfig;
 import io.syncline.flows.FlowCatalog;
 import io.syncline.flows.FlowView;
+import io.syncline.freshness.FlowActivity;
 import io.syncline.security.Roles;
 
 /**
- * The flow catalog: {@code GET /api/flows}, {@code GET /api/flows/{id}}, {@code POST /api/flows/{id}/run},
+ * The flow catalog: {@code GET /api/flows}, {@code GET /api/flows/{id}}, {@code GET /api/flows/lag}, {@code POST /api/flows/{id}/run},
  * {@code POST /api/flows/{id}/pause}, {@code POST /api/flows/{id}/resume}. Reading needs {@code viewer}, the
  * actions {@code operator}.
  */
@@ -27,9 +30,26 @@ import io.syncline.security.Roles;
 public class FlowResource {
 
     private final FlowCatalog catalog;
+    private final FlowActivity activity;
+    private final SyncConfig config;
 
-    FlowResource(FlowCatalog catalog) {
+    FlowResource(FlowCatalog catalog, FlowActivity activity, SyncConfig config) {
         this.catalog = catalog;
+        this.activity = activity;
+        this.config = config;
+    }
+
+    /**
+     * Each flow's largest delivery lag per minute over the last six hours, oldest first: the dashboard's lag charts.
+     * Minutes without a delivery are left out.
+     */
+    @GET
+    @Path("/lag")
+    @RolesAllowed({ Roles.VIEWER, Roles.OPERATOR })
+    public Map<String, List<FlowActivity.LagPoint>> lag() {
+        Map<String, List<FlowActivity.LagPoint>> lag = new TreeMap<>();
+        config.flows().keySet().forEach(flow -> lag.put(flow, activity.lagHistory(flow)));
+        return lag;
     }
 
     @GET

@@ -1,6 +1,7 @@
 package io.syncline.config;
 
 import java.time.Duration;
+import java.time.ZoneId;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -489,6 +490,37 @@ public interface SyncConfig {
         /** Dead letters above which the flow is failing. */
         @WithDefault("100")
         int maxDeadLetters();
+
+        /**
+         * Share (0 to 1) of the records received over {@code rejection-window} that were rejected or dead-lettered,
+         * at or above which the flow is failing (once it received {@code rejection-min-count}).
+         */
+        @WithDefault("0.5")
+        double maxRejectedShare();
+
+        @WithDefault("15m")
+        Duration rejectionWindow();
+
+        @WithDefault("10")
+        int rejectionMinCount();
+
+        /** When the flow should hear from its source; unset: no expectation. */
+        ExpectedActivity expectedActivity();
+    }
+
+    interface ExpectedActivity {
+        /** The longest the source may stay quiet within {@code hours}; unset: no expectation. */
+        Optional<Duration> maxQuiet();
+
+        /**
+         * When the source is expected to send, e.g. {@code MON-FRI 08:00-18:00} or {@code MON-FRI 09:00-17:30;
+         * SAT 10:00-14:00}; unset: every day, all day.
+         */
+        Optional<String> hours();
+
+        /** The time zone of {@code hours}. */
+        @WithDefault("UTC")
+        ZoneId zone();
     }
 
     interface Pull {

@@ -47,6 +47,15 @@ public class DeadLetterStore {
     /** Oldest first: {@code limit} of them after skipping {@code offset}, filtered by flow, category and time. */
     public List<DeadLetter> list(Optional<String> flow, Optional<String> category, Optional<java.time.Instant> since,
             int offset, int limit) {
+        return page(flow, category, since, offset, limit).items();
+    }
+
+    /** One page of the dead letters that match, oldest first, and how many match in all. */
+    public record Page(List<DeadLetter> items, long total) {
+    }
+
+    public Page page(Optional<String> flow, Optional<String> category, Optional<java.time.Instant> since, int offset,
+            int limit) {
         List<String> conditions = new ArrayList<>();
         // a message the broker moved here itself has none of Syncline's properties: only the queue it came from
         flow.ifPresent(f -> {
@@ -59,8 +68,7 @@ public class DeadLetterStore {
         });
         since.ifPresent(t -> conditions.add("(syncDeadLetteredAt >= " + t.toEpochMilli()
                 + " OR (syncDeadLetterId IS NULL AND JMSTimestamp >= " + t.toEpochMilli() + "))"));
-        List<DeadLetter> page = browse(conditions.isEmpty() ? null : String.join(" AND ", conditions), offset + limit);
-        return page.subList(Math.min(offset, page.size()), page.size());
+        return browse(conditions.isEmpty() ? null : String.join(" AND ", conditions), offset, limit);
     }
 
     /**
@@ -151,7 +159,7 @@ public class DeadLetterStore {
     }
 
     public Optional<DeadLetter> find(String id) {
-        return browse(selectorFor(id), 1).stream().findFirst();
+        return browse(selectorFor(id), 0, 1).items().stream().findFirst();
     }
 
     /** Ids are checked before they go into a selector: a dead letter's own id, or the JMS id of a broker-moved one. */
@@ -165,20 +173,24 @@ public class DeadLetterStore {
 
 
 
-    private List<DeadLetter> browse(String selector, int limit) {
+    /** Reads only the page's messages; counts the rest. */
+    private Page browse(String selector, int offset, int limit) {
         try (ActiveMQConnectionFactory factory = broker.newDirectFactory();
                 var connection = factory.createConnection();
                 Session session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE)) {
             connection.start();
             QueueBrowser browser = session.createBrowser(session.createQueue(config.broker().deadLetterAddress()), selector);
             List<DeadLetter> letters = new ArrayList<>();
-            for (Message message : Collections.list((Enumeration<Message>) browser.getEnumeration())) {
-                if (letters.size() >= limit) {
-                    break;
+            long total = 0;
+            Enumeration<?> messages = browser.getEnumeration();
+            while (messages.hasMoreElements()) {
+                Message message = (Message) messages.nextElement();
+                if (total >= offset && letters.size() < limit) {
+                    letters.add(read(message));
                 }
-                letters.add(read(message));
+                total++;
             }
-            return letters;
+            return new Page(letters, total);
         } catch (JMSException e) {
             throw new IllegalStateException("The dead letters could not be read from the broker: " + e.getMessage(), e);
         }

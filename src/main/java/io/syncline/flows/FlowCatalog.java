@@ -146,9 +146,18 @@ public class FlowCatalog {
                 flow.agentFacing(),
                 target(id, flow.target()),
                 flow.schedule().orElse(null), nextFire,
-                new FlowView.Freshness(flow.freshness().maxLag().map(Duration::toString).orElse(null),
-                        flow.freshness().maxSilence().map(Duration::toString).orElse(null), flow.freshness().maxDeadLetters()),
-                counters(id), activity.progress(id).orElse(null), routeViews);
+                freshness(flow.freshness()), counters(id), activity.startedAt().toString(), activity.progress(id).orElse(null),
+                routeViews);
+    }
+
+    private static FlowView.Freshness freshness(SyncConfig.Freshness freshness) {
+        SyncConfig.ExpectedActivity expected = freshness.expectedActivity();
+        FlowView.ExpectedActivity expectedActivity = expected.maxQuiet().map(quiet -> new FlowView.ExpectedActivity(
+                quiet.toString(), expected.hours().orElse("DAILY 00:00-24:00"), expected.zone().getId())).orElse(null);
+        return new FlowView.Freshness(freshness.maxLag().map(Duration::toString).orElse(null),
+                freshness.maxSilence().map(Duration::toString).orElse(null), freshness.maxDeadLetters(),
+                freshness.maxRejectedShare(), freshness.rejectionWindow().toString(), freshness.rejectionMinCount(),
+                expectedActivity);
     }
 
     private FlowView.Target target(String flowId, SyncConfig.Target target) {

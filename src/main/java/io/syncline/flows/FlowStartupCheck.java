@@ -14,6 +14,7 @@ import org.jboss.logging.Logger;
 
 import io.quarkus.runtime.StartupEvent;
 import io.syncline.config.SyncConfig;
+import io.syncline.freshness.ExpectedHours;
 import io.syncline.security.WebhookSignature;
 import io.syncline.target.salesforce.SalesforceOrg;
 import io.syncline.validation.FlowSchemas;
@@ -59,6 +60,17 @@ public class FlowStartupCheck {
             }
             if (flow.target().kind() == SyncConfig.TargetKind.salesforce) {
                 problems.addAll(salesforceProblems(config, flowId));
+            }
+            SyncConfig.Freshness freshness = flow.freshness();
+            if (freshness.expectedActivity().hours().isPresent()) {
+                try {
+                    new ExpectedHours(freshness.expectedActivity().hours().get(), freshness.expectedActivity().zone());
+                } catch (IllegalArgumentException e) {
+                    problems.add("flow " + flowId + ": sync.flows." + flowId + ".freshness.expected-activity.hours: " + e.getMessage());
+                }
+            }
+            if (freshness.maxRejectedShare() <= 0 || freshness.maxRejectedShare() > 1) {
+                problems.add("flow " + flowId + ": sync.flows." + flowId + ".freshness.max-rejected-share must be above 0 and at most 1");
             }
         }
         for (String flowId : new TreeSet<>(config.flows().keySet())) {

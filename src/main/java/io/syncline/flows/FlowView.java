@@ -15,13 +15,16 @@ import io.syncline.freshness.FlowActivity;
  * @param intakes  webhook, jms, file, pull: those active in the current mode
  * @param signedWebhooks whether its webhook requires a signature (null: it takes no webhooks now)
  * @param openWebhooks whether its webhook accepts unsigned requests (null: it takes no webhooks now)
- * @param counters records by outcome since start: received, accepted, rejected, published, dead-lettered
+ * @param counters records by outcome since {@code countersSince}: received, accepted, rejected, published,
+ *                 dead-lettered, stale-skipped
+ * @param countersSince when this instance started counting (its start-up): counters are not kept across restarts
  */
 @JsonPropertyOrder({ "id", "industry", "dataFlow", "mode", "state", "health", "intakes", "signedWebhooks", "openWebhooks", "agentFacing",
-        "target", "schedule", "nextFireTime", "freshness", "counters", "progress", "routes" })
+        "target", "schedule", "nextFireTime", "freshness", "counters", "countersSince", "progress", "routes" })
 public record FlowView(String id, String industry, String dataFlow, String mode, String state, Health health,
         List<String> intakes, Boolean signedWebhooks, Boolean openWebhooks, boolean agentFacing, Target target, String schedule, String nextFireTime,
-        Freshness freshness, Map<String, Long> counters, FlowActivity.Progress progress, List<RouteView> routes) {
+        Freshness freshness, Map<String, Long> counters, String countersSince, FlowActivity.Progress progress,
+        List<RouteView> routes) {
 
     /**
      * @param state healthy | stale | failing | paused | disabled: what the dashboard colours
@@ -44,7 +47,20 @@ public record FlowView(String id, String industry, String dataFlow, String mode,
             long apiReserve) {
     }
 
-    public record Freshness(String maxLag, String maxSilence, int maxDeadLetters) {
+    /**
+     * The limits the flow's health is judged by; durations ISO-8601.
+     *
+     * @param maxRejectedShare share (0 to 1) of rejected or dead-lettered records over {@code rejectionWindow} that makes
+     *                         the flow failing, once it received {@code rejectionMinCount}
+     * @param expectedActivity when the source should send; null when the flow expects nothing
+     */
+    public record Freshness(String maxLag, String maxSilence, int maxDeadLetters, double maxRejectedShare,
+            String rejectionWindow, int rejectionMinCount,
+            @JsonInclude(JsonInclude.Include.NON_NULL) ExpectedActivity expectedActivity) {
+    }
+
+    /** @param hours e.g. {@code MON-FRI 08:00-18:00}; {@code DAILY 00:00-24:00} when not restricted */
+    public record ExpectedActivity(String maxQuiet, String hours, String zone) {
     }
 
     /** @param intake webhook | worker | jms | file | pull */

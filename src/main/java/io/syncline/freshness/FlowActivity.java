@@ -32,6 +32,10 @@ public class FlowActivity {
     public record LastRun(String source, String status, String reason, Instant finishedAt, long rowsRead, long published) {
     }
 
+    /** The largest lag of the records a flow delivered in one minute. */
+    public record LagPoint(Instant minute, long maxLagMs) {
+    }
+
     /** A run in progress: rows done out of rows seen, rate and elapsed time. */
     public record Progress(String source, long rowsSeen, long rowsDone, double rowsPerSecond, long elapsedMs) {
     }
@@ -40,6 +44,8 @@ public class FlowActivity {
             Duration.ofSeconds(30), Duration.ofMinutes(1), Duration.ofMinutes(5), Duration.ofMinutes(15), Duration.ofHours(1),
             Duration.ofHours(4), Duration.ofDays(1), Duration.ofDays(8), Duration.ofDays(32) };
     static final Duration PROGRESS_LOG_INTERVAL = Duration.ofSeconds(10);
+    /** How far back the dashboard's lag chart reaches. */
+    public static final Duration LAG_HISTORY = Duration.ofHours(6);
 
     private static final Logger LOG = Logger.getLogger(FlowActivity.class);
 
@@ -53,6 +59,7 @@ public class FlowActivity {
     private final Map<String, BatchRun> running = new ConcurrentHashMap<>();
     private final Map<BatchRun, Instant> lastProgressLog = new ConcurrentHashMap<>();
     private final Map<String, Timer> lagTimers = new ConcurrentHashMap<>();
+    private final Map<String, LagHistory> lagHistories = new ConcurrentHashMap<>();
 
     FlowActivity(MeterRegistry registry, StateStore store) {
         this.registry = registry;
@@ -79,17 +86,20 @@ public class FlowActivity {
         Instant now = Instant.now();
         Timer lag = lagTimer(flow);
         Long newestLag = null;
+        long maxLag = -1;
         for (Envelope envelope : chunk) {
             Instant source = envelope.sourceInstant();
             if (source != null) {
                 long ms = Math.max(0, Duration.between(source, now).toMillis());
                 lag.record(ms, TimeUnit.MILLISECONDS);
                 newestLag = ms;
+                maxLag = Math.max(maxLag, ms);
             }
         }
         lastSuccess.put(flow, now);
         if (newestLag != null) {
             lastLagMs.put(flow, newestLag);
+            lagHistories.computeIfAbsent(flow, f -> new LagHistory()).record(now, maxLag);
         }
         persist(flow, now);
     }
@@ -159,6 +169,12 @@ public class FlowActivity {
                 .record(Duration.between(run.startedAt(), now));
     }
 
+    /** The flow's largest lag per minute over the last {@link #LAG_HISTORY}, oldest first; minutes without deliveries left out. */
+    public List<LagPoint> lagHistory(String flow) {
+        LagHistory history = lagHistories.get(flow);
+        return history == null ? List.of() : history.points(Instant.now());
+    }
+
     public Optional<LastRun> lastRun(String flow) {
         return Optional.ofNullable(lastRuns.get(flow));
     }
@@ -172,5 +188,34 @@ public class FlowActivity {
         long elapsed = Math.max(1, Duration.between(run.startedAt(), Instant.now()).toMillis());
         long done = run.published() + run.deadLettered() + run.staleSkipped();
         return new Progress(run.source(), run.rowsRead(), done, done * 1000.0 / elapsed, elapsed);
+    }
+
+    /** One slot per minute of {@link #LAG_HISTORY}, reused as the minutes go round. */
+    private static final class LagHistory {
+        private final long[] minute = new long[(int) LAG_HISTORY.toMinutes()];
+        private final long[] maxLagMs = new long[minute.length];
+
+        synchronized void record(Instant at, long lagMs) {
+            long m = at.getEpochSecond() / 60;
+            int slot = (int) (m % minute.length);
+            if (minute[slot] != m) {
+                minute[slot] = m;
+                maxLagMs[slot] = lagMs;
+            } else {
+                maxLagMs[slot] = Math.max(maxLagMs[slot], lagMs);
+            }
+        }
+
+        synchronized List<LagPoint> points(Instant now) {
+            long current = now.getEpochSecond() / 60;
+            List<LagPoint> points = new java.util.ArrayList<>();
+            for (long m = current - minute.length + 1; m <= current; m++) {
+                int slot = (int) (m % minute.length);
+                if (minute[slot] == m) {
+                    points.add(new LagPoint(Instant.ofEpochSecond(m * 60), maxLagMs[slot]));
+                }
+            }
+            return points;
+        }
     }
 }

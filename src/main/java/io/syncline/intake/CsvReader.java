@@ -50,6 +50,7 @@ final class CsvReader extends ChunkReader {
         this.maxColumns = limits.csvMaxColumns();
         CsvFactory factory = CsvFactory.builder().streamReadConstraints(JsonSettings.constraints(limits)).build();
         CsvMapper csv = CsvMapper.builder(factory).enable(CsvParser.Feature.WRAP_AS_ARRAY).build();
+        skipByteOrderMark(reader);
         this.rows = csv.readerFor(String[].class).readValues(reader);
         this.header = readHeader();
     }
@@ -62,9 +63,6 @@ final class CsvReader extends ChunkReader {
         if (names.length > maxColumns) {
             throw new FileRejectedException("header row has " + names.length + " columns, over sync.limits.csv-max-columns ("
                     + maxColumns + ")");
-        }
-        if (names[0].startsWith("\uFEFF")) {
-            names[0] = names[0].substring(1);
         }
         Set<String> seen = new HashSet<>();
         for (String name : names) {
@@ -80,6 +78,17 @@ final class CsvReader extends ChunkReader {
             names[i] = names[i].trim();
         }
         return names;
+    }
+
+    /**
+     * A UTF-8 byte-order mark (PowerShell's {@code Export-Csv}, pandas' {@code utf-8-sig}) goes before the parser sees
+     * the first cell: left in, it would stand before a quoted header name and keep the quotes in the name.
+     */
+    private static void skipByteOrderMark(BufferedReader reader) throws IOException {
+        reader.mark(1);
+        if (reader.read() != '\uFEFF') {
+            reader.reset();
+        }
     }
 
     @Override

@@ -82,11 +82,12 @@ public class WebhookIntake {
         exchange.setProperty(ACCEPTED, false);
         outcomes.count(flow, Outcomes.RECEIVED, 1);
 
-        byte[] bytes = message.getBody(byte[].class);
-        long limit = config.webhook().maxBodySize().asLongValue();
-        if (bytes != null && bytes.length > limit) {
-            reject(exchange, flow, Problem.of("payload-too-large", "The body is over the size limit", 413,
-                    "The body has " + bytes.length + " bytes; the limit is " + limit, flow));
+        byte[] bytes;
+        try {
+            bytes = WebhookBody.decode(message.getBody(byte[].class), requestHeader(message, "Content-Encoding"),
+                    config.webhook().maxBodySize().asLongValue(), flow);
+        } catch (WebhookBody.Refused refused) {
+            reject(exchange, flow, refused.problem);
             return;
         }
         Optional<String> secrets = config.flow(flow).webhook().secret().filter(s -> !s.isBlank());
@@ -117,7 +118,7 @@ public class WebhookIntake {
         }
         String body;
         try {
-            body = bytes == null ? "" : StandardCharsets.UTF_8.newDecoder()
+            body = StandardCharsets.UTF_8.newDecoder()
                     .onMalformedInput(CodingErrorAction.REPORT)
                     .onUnmappableCharacter(CodingErrorAction.REPORT)
                     .decode(ByteBuffer.wrap(bytes)).toString();
@@ -297,7 +298,7 @@ public class WebhookIntake {
 
     private void reject(Exchange exchange, String flow, Problem problem) throws JsonProcessingException {
         if (problem.status() != 503) {
-            outcomes.count(flow, Outcomes.REJECTED, 1);
+            outcomes.refused(flow);
         }
         Message message = exchange.getMessage();
         message.removeHeaders("*");

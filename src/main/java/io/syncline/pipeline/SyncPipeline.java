@@ -13,6 +13,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.syncline.assessment.EvidenceStore;
 import io.syncline.config.SyncConfig;
@@ -90,12 +91,18 @@ public class SyncPipeline {
         List<DeadLetter> invalid = new ArrayList<>();
         for (SourceRecord source : records) {
             JsonNode record = null;
+            Map<String, String> cells = null;
             List<FieldError> errors;
             if (source.defect() != null) {
                 errors = List.of(new FieldError("", source.defect()));
             } else {
                 try {
-                    record = parse(source, schema);
+                    if (SourceRecord.CSV_ROW.equals(source.format())) {
+                        cells = mapper.readValue(source.payload(), CSV_CELLS);
+                        record = schema.fromColumns(cells);
+                    } else {
+                        record = mapper.readTree(source.payload());
+                    }
                     errors = record.isObject()
                             ? schema.validate(record, latestSourceTime)
                             : List.of(new FieldError("", "expected a JSON object, found " + record.getNodeType().name().toLowerCase()));
@@ -104,6 +111,9 @@ public class SyncPipeline {
                 }
             }
             if (errors.isEmpty()) {
+                if (cells != null) {
+                    record = schema.numbersAsWritten((ObjectNode) record, cells);
+                }
                 valid.add(envelope(source, record, schema));
             } else {
                 String key = record != null && record.isObject() ? text(record.get(schema.keyField())) : null;
@@ -114,6 +124,8 @@ public class SyncPipeline {
         // a webhook counted its records as received at the door
         outcomes.count(flow, Outcomes.RECEIVED, records.stream().filter(r -> !"webhook".equals(r.intake())).count());
         outcomes.count(flow, Outcomes.REJECTED, invalid.size());
+        // a JMS record is accepted once consumed and valid, as a webhook's is once enqueued
+        outcomes.count(flow, Outcomes.ACCEPTED, valid.stream().filter(e -> "jms".equals(e.source().intake())).count());
         BatchRun run = exchange.getProperty(SyncProperties.BATCH_RUN, BatchRun.class);
         if (run != null) {
             run.valid.addAndGet(valid.size());
@@ -157,13 +169,6 @@ public class SyncPipeline {
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("An envelope of flow " + envelope.flow() + " could not be written as JSON", e);
         }
-    }
-
-    private JsonNode parse(SourceRecord source, FlowSchema schema) throws JsonProcessingException {
-        if (SourceRecord.CSV_ROW.equals(source.format())) {
-            return schema.fromColumns(mapper.readValue(source.payload(), CSV_CELLS));
-        }
-        return mapper.readTree(source.payload());
     }
 
     private static Envelope envelope(SourceRecord source, JsonNode record, FlowSchema schema) {

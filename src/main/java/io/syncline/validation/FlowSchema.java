@@ -13,7 +13,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
+import java.util.regex.Pattern;
+
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.POJONode;
+import com.fasterxml.jackson.databind.util.RawValue;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.networknt.schema.JsonSchema;
@@ -134,6 +138,38 @@ public final class FlowSchema {
             }
         }
         return record;
+    }
+
+    /**
+     * The typed record of {@link #fromColumns} as it goes to the target: each number cell exactly as the file wrote
+     * it ({@code 1E2} stays {@code 1E2}, not {@code 1E+2}; {@code 4820.50} stays {@code 4820.50}) when that text is a
+     * JSON number; otherwise (such as {@code +5} or {@code .5}) the number's plain JSON form.
+     */
+    public ObjectNode numbersAsWritten(ObjectNode typed, Map<String, String> row) {
+        typed.properties().forEach(field -> {
+            String written = row.get(field.getKey());
+            if (field.getValue().isNumber() && written != null) {
+                String trimmed = written.trim();
+                if (JSON_NUMBER.matcher(trimmed).matches() && !trimmed.equals(field.getValue().asText())) {
+                    field.setValue(new WrittenNumber(trimmed));
+                }
+            }
+        });
+        return typed;
+    }
+
+    private static final Pattern JSON_NUMBER = Pattern.compile("-?(?:0|[1-9][0-9]*)(?:\\.[0-9]+)?(?:[eE][+-]?[0-9]+)?");
+
+    /** A number written out as its source text; its text is that too (the Bulk API's CSV, masking). */
+    static final class WrittenNumber extends POJONode {
+        WrittenNumber(String text) {
+            super(new RawValue(text));
+        }
+
+        @Override
+        public String asText() {
+            return ((RawValue) getPojo()).rawValue().toString();
+        }
     }
 
     private static String requiredText(JsonNode schemaNode, String keyword) {

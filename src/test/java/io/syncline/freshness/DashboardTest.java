@@ -83,6 +83,58 @@ class DashboardTest {
     }
 
     @Test
+    void durationsReadAsWordsBesideTheirLimitsWithALagChartAndDeadLettersPageByFlowAndCategory() throws Exception {
+        // a claim reported 90 s ago: a lag of about a minute and a half, against insurance-claims' max-lag of 1 h
+        given().contentType("application/json")
+                .body(Claims.valid(Claims.newClaimNumber()).replace("2026-11-27T09:14:00Z", Instant.now().minusSeconds(90).toString()))
+                .post("/webhooks/insurance-claims").then().statusCode(202);
+        String flow = "manufacturing-inventory-levels";
+        for (int i = 0; i < 6; i++) {
+            sendToQueue(flow, "not a record " + i);
+        }
+        await().atMost(WAIT).until(() -> Users.asViewer().get("/api/dead-letters?flow=" + flow).jsonPath().getInt("total") == 6);
+
+        try (Chromium browser = Chromium.start()) {
+            browser.open(dashboard.toString());
+            await().atMost(WAIT).until(() -> "false".equals(browser.script("return String(document.getElementById('signin').hidden)")));
+            signIn(browser, Users.VIEWER, Users.VIEWER_PASSWORD);
+            String claimsRow = "document.querySelector('tr[data-flow=\"insurance-claims\"]')";
+            await().atMost(WAIT).pollInterval(Duration.ofMillis(500)).until(() -> browser.script(
+                    "const row = " + claimsRow + "; return row ? row.querySelector('.lag').textContent : ''").matches("1 min \\d+ smax 1 h"));
+            assertEquals("1", browser.script("return String(" + claimsRow + ".querySelectorAll('svg.lag-chart polyline').length)"));
+            assertEquals("max silence 2 s", browser.script(
+                    "return document.querySelector('tr[data-flow=\"financial-monthly-statements\"] .last-delivery .limit').textContent"));
+            assertTrue(browser.script("return document.querySelector('tr[data-flow=\"insurance-claims\"] .last-delivery .limit').textContent")
+                    .startsWith("expects data every 2 h, MON-FRI 08:00-20:00 Europe/Berlin"));
+            // nothing reads like PT81H24M22.498S
+            assertFalse(browser.script("return document.getElementById('signed-in').innerText").matches("(?s).*\\bPT?\\d.*"));
+            String headers = browser.script("return [...document.querySelectorAll('th')].map(th => th.textContent).join('|')");
+            assertTrue(headers.contains("Sent to dead letters") && headers.contains("Dead letters waiting"), headers);
+            assertFalse(headers.contains("Dead-lettered"), headers);
+
+            browser.script("const page = document.getElementById('dl-page-size'); page.value = '5';"
+                    + " const flow = document.getElementById('dl-flow'); flow.value = '" + flow + "';"
+                    + " flow.dispatchEvent(new Event('change')); return ''");
+            await().atMost(WAIT).pollInterval(Duration.ofMillis(300)).until(() -> "1–5 of 6".equals(range(browser)));
+            assertEquals("5", browser.script("return String([...document.querySelectorAll('#dead-letters tr .flow')]"
+                    + ".filter(td => td.textContent.startsWith('" + flow + "')).length)"));
+            assertEquals("5", browser.script("return String(document.querySelectorAll('#dead-letters tr').length)"));
+            browser.script("document.getElementById('dl-next').click(); return ''");
+            await().atMost(WAIT).pollInterval(Duration.ofMillis(300)).until(() -> "6–6 of 6".equals(range(browser)));
+            assertEquals("true", browser.script("return String(document.getElementById('dl-next').disabled)"));
+
+            browser.script("const c = document.getElementById('dl-category'); c.value = 'target-permanent';"
+                    + " c.dispatchEvent(new Event('change')); return ''");
+            await().atMost(WAIT).pollInterval(Duration.ofMillis(300)).until(() -> "none".equals(range(browser)));
+            browser.screenshot(Path.of("target", "dashboard-dead-letters.png"));
+        }
+    }
+
+    private static String range(Chromium browser) throws Exception {
+        return browser.script("return document.getElementById('dl-range').textContent");
+    }
+
+    @Test
     void anOperatorPausesAndResumesAFlowFromTheDashboard() throws Exception {
         String flow = "retail-loyalty-tiers";
         try (Chromium browser = Chromium.start()) {

@@ -3,6 +3,7 @@ package io.syncline.intake;
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.containsInAnyOrder;
+import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.startsWith;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -61,6 +62,36 @@ class FileIntakeTest {
             List<String> pointers = letter.path("fieldErrors").findValuesAsText("pointer");
             assertThat(pointers, containsInAnyOrder("/effectiveFrom", "/expectedLossRatio", "/lineOfBusiness"));
         }
+    }
+
+    @Test
+    void aNumberInACsvCellReachesTheTargetAsWritten() {
+        String prefix = RiskFiles.newPrefix();
+        String name = "numbers-" + prefix + ".csv";
+        String csv = RiskFiles.HEADER + "\n"
+                + prefix + "1,AUTO-DE-1,auto,DE-BY,2026-12-01,2026-11-27T22:00:00Z,0.60,0.10,1E2,1E3,7,EUR,4.2.1\n"
+                + prefix + "2,AUTO-DE-1,auto,DE-BY,2026-12-01,2026-11-27T22:00:00Z,0.60,0.10,4820.50,+12,7,EUR,4.2.1\n";
+        SyncData.drop(FLOW, name, csv.getBytes(StandardCharsets.UTF_8));
+
+        await().atMost(WAIT).until(() -> SyncData.outboxWithKeyPrefix(FLOW, prefix).size() == 2);
+        List<String> lines = SyncData.outboxLines(FLOW).stream().filter(l -> l.contains(prefix)).sorted().toList();
+        assertThat(lines.get(0), containsString("\"averageSeverity\":1E2,\"exposureUnits\":1E3,"));
+        // +12 is not a JSON number: it goes as the number it means
+        assertThat(lines.get(1), containsString("\"averageSeverity\":4820.50,\"exposureUnits\":12,"));
+    }
+
+    @Test
+    void aCsvWithAByteOrderMarkAndQuotedHeaderNamesIsReadByName() {
+        String prefix = RiskFiles.newPrefix();
+        String name = "excel-" + prefix + ".csv";
+        String quotedHeader = "\"" + RiskFiles.HEADER.replace(",", "\",\"") + "\"";
+        String csv = "\uFEFF" + quotedHeader + "\r\n\"" + RiskFiles.validRow(prefix + "1", 1).replace(",", "\",\"") + "\"\r\n";
+        SyncData.drop(FLOW, name, csv.getBytes(StandardCharsets.UTF_8));
+
+        JsonNode report = await().atMost(WAIT).until(() -> SyncData.report(FLOW, name), r -> r.isPresent()).get();
+        assertEquals("completed", report.path("status").asText(), report.toString());
+        assertEquals(1, SyncData.outboxWithKeyPrefix(FLOW, prefix).size());
+        assertEquals("auto", SyncData.outboxWithKeyPrefix(FLOW, prefix).get(0).path("record").path("lineOfBusiness").asText());
     }
 
     @Test

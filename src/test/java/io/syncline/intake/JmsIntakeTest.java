@@ -32,13 +32,20 @@ class JmsIntakeTest {
     ConnectionFactory connectionFactory;
 
     @Test
-    void aRecordSentToTheFlowQueueIsDelivered() {
+    void aRecordSentToTheFlowQueueIsDeliveredAndCountedAsAccepted() {
+        long accepted = counter("accepted");
         String claim = Claims.newClaimNumber();
         String messageId = send(Claims.valid(claim));
 
         JsonNode envelope = await().atMost(Duration.ofSeconds(20))
                 .until(() -> SyncData.outboxWithKeyPrefix(FLOW, claim), l -> l.size() == 1).get(0);
         assertEquals(messageId, envelope.path("eventId").asText());
+        await().atMost(Duration.ofSeconds(5)).until(() -> counter("accepted") == accepted + 1);
+    }
+
+    private static long counter(String outcome) {
+        return io.restassured.RestAssured.given().get("/api/flows/" + FLOW).then().statusCode(200).extract().jsonPath()
+                .getLong("counters." + outcome);
     }
 
     @Test

@@ -71,6 +71,13 @@ class BadInputCorpusTest {
     @MethodSource("cases")
     void everyCaseGetsItsDocumentedAnswer(JsonNode c) throws IOException {
         byte[] content = Files.readAllBytes(CORPUS.resolve(c.path("file").asText()));
+        if (c.has("padTo")) {
+            // too large to keep in the repository: the file's start, then spaces up to the size
+            byte[] padded = new byte[c.path("padTo").asInt()];
+            java.util.Arrays.fill(padded, (byte) ' ');
+            System.arraycopy(content, 0, padded, 0, content.length);
+            content = padded;
+        }
         if (c.path("channel").asText().equals("webhook")) {
             // RestAssured encodes form bodies itself and takes them only as text
             boolean form = c.path("contentType").asText().startsWith("application/x-www-form-urlencoded");
@@ -98,8 +105,8 @@ class BadInputCorpusTest {
                 assertEquals(c.path("problem").asText(), answer.jsonPath().getString("type"));
             }
             if (answer.statusCode() == 202) {
-                String claimNumber = JSON.readTree(new String(content, java.nio.charset.StandardCharsets.UTF_8).replace("\uFEFF", ""))
-                        .path("claimNumber").asText();
+                String claimNumber = JSON.readTree(new String(decoded(content, c.path("headers").path("Content-Encoding").asText()),
+                        java.nio.charset.StandardCharsets.UTF_8).replace("\uFEFF", "")).path("claimNumber").asText();
                 await().atMost(WAIT).until(() -> SyncData.outboxWithKeyPrefix(c.path("flow").asText(), claimNumber).size() == 1);
             }
         } else {
@@ -118,6 +125,15 @@ class BadInputCorpusTest {
             await().atMost(WAIT).until(() -> SyncData.storedIn(report.path("status").asText().equals("failed") ? "failed" : "archive",
                     flow, name));
         }
+    }
+
+    private static byte[] decoded(byte[] content, String encoding) throws IOException {
+        java.io.InputStream in = new java.io.ByteArrayInputStream(content);
+        return switch (encoding) {
+            case "gzip" -> new java.util.zip.GZIPInputStream(in).readAllBytes();
+            case "deflate" -> new java.util.zip.InflaterInputStream(in).readAllBytes();
+            default -> content;
+        };
     }
 
     @Test

@@ -33,23 +33,32 @@ public final class SyncData {
 
     /** Every envelope in the flow's outbox, in file order. */
     public static List<JsonNode> outbox(String flow) {
-        Path dir = dataDir().resolve("outbox").resolve(flow);
         List<JsonNode> envelopes = new ArrayList<>();
-        if (!Files.isDirectory(dir)) {
-            return envelopes;
-        }
-        try (Stream<Path> files = Files.list(dir)) {
-            for (Path file : files.sorted().toList()) {
-                for (String line : Files.readAllLines(file)) {
-                    if (!line.isBlank()) {
-                        envelopes.add(JSON.readTree(line));
-                    }
-                }
+        try {
+            for (String line : outboxLines(flow)) {
+                envelopes.add(JSON.readTree(line));
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
         return envelopes;
+    }
+
+    /** The flow's outbox as written: one envelope a line, in file order. */
+    public static List<String> outboxLines(String flow) {
+        Path dir = dataDir().resolve("outbox").resolve(flow);
+        List<String> lines = new ArrayList<>();
+        if (!Files.isDirectory(dir)) {
+            return lines;
+        }
+        try (Stream<Path> files = Files.list(dir)) {
+            for (Path file : files.sorted().toList()) {
+                Files.readAllLines(file).stream().filter(line -> !line.isBlank()).forEach(lines::add);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return lines;
     }
 
     public static List<JsonNode> outboxWithKeyPrefix(String flow, String prefix) {

@@ -1,0 +1,73 @@
+package io.syncline.freshness;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.runtime.StartupEvent;
+import io.syncline.config.SyncConfig;
+
+/**
+ * What the wellness check knows per flow, as Prometheus series, so that alert rules follow each flow's own limits:
+ * its state, the limits it is judged by ({@code max-lag}, {@code max-silence}, {@code expected-activity.max-quiet})
+ * and the figures they are compared with. See {@code docker/prometheus/alerts.yml}.
+ */
+@ApplicationScoped
+public class FlowMetrics {
+
+    static final List<String> STATES = List.of("healthy", "stale", "failing");
+    /** A scrape reads each flow's state three times: one verdict serves them all. */
+    static final long VERDICT_CACHE_MS = 1000;
+
+    private record Cached(long at, FlowHealth.Verdict verdict) {
+    }
+
+    private final Map<String, Cached> verdicts = new ConcurrentHashMap<>();
+
+    void register(@Observes StartupEvent event, SyncConfig config, FlowHealth health, MeterRegistry registry) {
+        for (String flow : config.flows().keySet()) {
+            SyncConfig.Freshness freshness = config.flow(flow).freshness();
+            for (String state : STATES) {
+                Gauge.builder("syncline.flow.state", health, h -> state.equals(verdict(h, flow).state()) ? 1 : 0)
+                        .description("1 for the flow's current wellness state (healthy, stale, failing), 0 for the others")
+                        .tag("flow", flow).tag("state", state).register(registry);
+            }
+            freshness.maxLag().ifPresent(limit -> seconds(registry, "syncline.flow.max.lag", flow, limit,
+                    "The flow's max-lag: a delivery lag above it makes the flow stale"));
+            freshness.maxSilence().ifPresent(limit -> seconds(registry, "syncline.flow.max.silence", flow, limit,
+                    "The flow's max-silence: no delivery for longer makes the flow stale"));
+            Gauge.builder("syncline.flow.silent.since", health, h -> h.silentSince(flow).getEpochSecond())
+                    .description("Since when the flow counts its silence: its last delivery (kept across restarts), else start-up (epoch seconds)")
+                    .baseUnit("seconds").tag("flow", flow).register(registry);
+            freshness.expectedActivity().maxQuiet().ifPresent(limit -> {
+                seconds(registry, "syncline.flow.max.quiet", flow, limit,
+                        "The flow's expected-activity.max-quiet: longer without a record within its expected hours makes it stale");
+                Gauge.builder("syncline.flow.expected.quiet", health, h -> h.expectedQuiet(flow, Instant.now()).toMillis() / 1000.0)
+                        .description("How long the flow has heard nothing from its source, counting only its expected hours")
+                        .baseUnit("seconds").tag("flow", flow).register(registry);
+            });
+        }
+    }
+
+    private FlowHealth.Verdict verdict(FlowHealth health, String flow) {
+        long now = System.currentTimeMillis();
+        Cached cached = verdicts.get(flow);
+        if (cached == null || cached.at() < now - VERDICT_CACHE_MS) {
+            cached = new Cached(now, health.evaluate(flow));
+            verdicts.put(flow, cached);
+        }
+        return cached.verdict();
+    }
+
+    private static void seconds(MeterRegistry registry, String name, String flow, Duration limit, String description) {
+        double seconds = limit.toMillis() / 1000.0;
+        Gauge.builder(name, () -> seconds).description(description).baseUnit("seconds").tag("flow", flow).register(registry);
+    }
+}

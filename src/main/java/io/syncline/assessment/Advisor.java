@@ -46,12 +46,7 @@ public final class Advisor {
         if (answers.agentFacing()) {
             reasons.add(agentAnswer(answers) + ": an AI agent acts on it autonomously and would act on stale data");
             staleFigure(evidence, tempo).ifPresent(reasons::add);
-            if (source.streams()) {
-                reasons.add(sourceAnswer + ": records can arrive as they happen");
-                return new Advice(Advice.REALTIME, null, null, reasons);
-            }
-            reasons.add(sourceAnswer + ": the closest to real time is a pull every 15 minutes");
-            return batch(Cadence.every15Minutes, schedule, reasons);
+            return asSoonAsTheSourceAllows(source, sourceAnswer, schedule, reasons);
         }
         Double changes = evidence.keyChangesPerDay();
         Cadence planned = tempo != null ? Cadence.within(tempo) : Cadence.daily;
@@ -60,12 +55,7 @@ public final class Advisor {
             reasons.add(changesFigure(evidence) + ": more often than " + planned.batchPhrase() + " can follow");
             reasons.add(agentAnswer(answers) + ": between windows an agent acts on values already superseded");
             staleFigure(evidence, tempo).ifPresent(reasons::add);
-            if (source.streams()) {
-                reasons.add(sourceAnswer + ": records can arrive as they happen");
-                return new Advice(Advice.REALTIME, null, null, reasons);
-            }
-            reasons.add(sourceAnswer + ": the closest to real time is a pull every 15 minutes");
-            return batch(Cadence.every15Minutes, schedule, reasons);
+            return asSoonAsTheSourceAllows(source, sourceAnswer, schedule, reasons);
         }
         if (answers.delayConsequence() == DelayConsequence.none) {
             reasons.add(consequenceAnswer + ": a 24-hour delay changes nothing material");
@@ -107,6 +97,17 @@ public final class Advisor {
      * How often to run a batch: the decision tempo; without one, for data whose delay changes nothing, how often it
      * changes; else daily. Adds the reason for the choice.
      */
+    /** Real time where the source streams; otherwise the closest batch to it, a pull every 15 minutes. */
+    private static Advice asSoonAsTheSourceAllows(SourceSupport source, String sourceAnswer, Optional<String> schedule,
+            List<String> reasons) {
+        if (source.streams()) {
+            reasons.add(sourceAnswer + ": records can arrive as they happen");
+            return new Advice(Advice.REALTIME, null, null, reasons);
+        }
+        reasons.add(sourceAnswer + ": the closest to real time is a pull every 15 minutes");
+        return batch(Cadence.every15Minutes, schedule, reasons);
+    }
+
     private static Cadence cadence(Answers answers, Evidence evidence, List<String> reasons) {
         if (answers.decisionTempo() != null) {
             Cadence cadence = Cadence.within(answers.decisionTempo());

@@ -269,9 +269,12 @@ public interface SyncConfig {
         int maxReplays();
     }
 
-    /** Where the last delivered version of each key is kept (the stale-version guard). */
+    /**
+     * Syncline's state (versions, idempotency keys, checkpoints, cursors, paused flows; with PostgreSQL the Quartz
+     * schedules too), mapped onto the Quarkus datasources by {@code io.syncline.state.StateDatabaseConfig}.
+     */
     interface State {
-        /** JDBC URL; empty: an embedded H2 database under ${sync.data-dir}/state. */
+        /** {@code jdbc:postgresql://...} shared by every instance; empty: an embedded H2 database under ${sync.data-dir}/state. */
         Optional<String> jdbcUrl();
 
         Optional<String> username();
@@ -280,6 +283,44 @@ public interface SyncConfig {
     }
 
     State state();
+
+    /**
+     * This instance's name among several sharing a broker and a state store: the {@code instance} tag of its metrics,
+     * the holder of its file claims, its Quartz instance id. Unset: the host name and the process id.
+     */
+    @io.smallrye.config.WithName("instance-id")
+    Optional<String> instanceIdSetting();
+
+    /** {@code sync.instance-id}, else {@code <host name>-<pid>}. */
+    default String instanceId() {
+        return instanceIdSetting().filter(id -> !id.isBlank()).orElseGet(() -> {
+            String host = System.getenv("HOSTNAME");
+            if (host == null || host.isBlank()) {
+                try {
+                    host = java.net.InetAddress.getLocalHost().getHostName();
+                } catch (java.net.UnknownHostException e) {
+                    host = "syncline";
+                }
+            }
+            return host + "-" + ProcessHandle.current().pid();
+        });
+    }
+
+    Cluster cluster();
+
+    /** How instances sharing a PostgreSQL state store notice that one of them stopped. */
+    interface Cluster {
+        /** How often an instance checks in with the clustered Quartz store; a silent one's jobs are recovered. */
+        @WithDefault("5s")
+        Duration checkinInterval();
+
+        /**
+         * A file claim not renewed for this long belongs to an instance that stopped (killed): another one takes the
+         * file over and resumes it from its checkpoint. Claims are renewed every quarter of it.
+         */
+        @WithDefault("60s")
+        Duration fileClaimTimeout();
+    }
 
     interface Batch {
         /** Records per chunk read from a file or pulled page, and per request to an http target. */

@@ -54,10 +54,12 @@ public class FlowCatalog {
     private final FlowActivity activity;
     private final DeadLetterStore deadLetters;
     private final SalesforceBudget salesforceBudget;
+    private final PausedFlows pausedFlows;
 
     FlowCatalog(CamelContext camel, SyncConfig config, MeterRegistry registry, FlowHealth health, FlowActivity activity,
-            DeadLetterStore deadLetters, SalesforceBudget salesforceBudget) {
+            DeadLetterStore deadLetters, SalesforceBudget salesforceBudget, PausedFlows pausedFlows) {
         this.camel = camel;
+        this.pausedFlows = pausedFlows;
         this.salesforceBudget = salesforceBudget;
         this.config = config;
         this.registry = registry;
@@ -103,13 +105,25 @@ public class FlowCatalog {
         return fired;
     }
 
+    /** Pauses the flow on every instance: recorded in the state store, which each instance's {@link PausedFlows} follows. */
     public void pause(String flowId) throws Exception {
+        pausedFlows.pause(flowId);
+        suspendHere(flowId);
+    }
+
+    public void resume(String flowId) throws Exception {
+        pausedFlows.resume(flowId);
+        resumeHere(flowId);
+    }
+
+    /** This instance's routes of the flow only. */
+    void suspendHere(String flowId) throws Exception {
         for (Route route : routes(flowId)) {
             camel.getRouteController().suspendRoute(route.getRouteId());
         }
     }
 
-    public void resume(String flowId) throws Exception {
+    void resumeHere(String flowId) throws Exception {
         for (Route route : routes(flowId)) {
             camel.getRouteController().resumeRoute(route.getRouteId());
         }

@@ -52,6 +52,8 @@ public class FlowActivity {
     private final MeterRegistry registry;
     private final StateStore store;
     private final Map<String, Instant> persisted = new ConcurrentHashMap<>();
+    static final Duration SHARED_REFRESH = Duration.ofSeconds(2);
+    private volatile Instant lastSharedRefresh = Instant.EPOCH;
     private final Instant startedAt = Instant.now();
     private final Map<String, Instant> lastSuccess = new ConcurrentHashMap<>();
     private final Map<String, Long> lastLagMs = new ConcurrentHashMap<>();
@@ -75,6 +77,19 @@ public class FlowActivity {
         } catch (SQLException e) {
             LOG.warnf("Last deliveries of the previous run could not be read; silence counts from start-up: %s", e.getMessage());
         }
+    }
+
+    /**
+     * On a shared store, another instance may have delivered since: its deliveries count for this flow's silence too,
+     * so every instance answers the same. Read at most every {@link #SHARED_REFRESH}.
+     */
+    private void refreshFromOtherInstances() {
+        Instant now = Instant.now();
+        if (Duration.between(lastSharedRefresh, now).compareTo(SHARED_REFRESH) < 0) {
+            return;
+        }
+        lastSharedRefresh = now;
+        restore();
     }
 
     public Instant startedAt() {
@@ -119,6 +134,9 @@ public class FlowActivity {
     }
 
     public Optional<Instant> lastSuccess(String flow) {
+        if (store.shared()) {
+            refreshFromOtherInstances();
+        }
         return Optional.ofNullable(lastSuccess.get(flow));
     }
 

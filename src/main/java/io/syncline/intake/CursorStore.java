@@ -1,53 +1,38 @@
 package io.syncline.intake;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
+import java.sql.SQLException;
 import java.util.Optional;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
-import io.syncline.config.SyncConfig;
+import io.syncline.state.StateStore;
 
 /**
- * Where a pull resumes: {@code ${sync.data-dir}/state/<flow>/cursor}, replaced atomically so a crash leaves
- * either the old cursor or the new one, never half of one.
+ * Where a pull resumes: one row per flow in the state store, replaced in one statement, so a crash leaves either the
+ * old cursor or the new one, and the instance that runs the next pull (clustered Quartz picks one) reads it.
  */
 @ApplicationScoped
 public class CursorStore {
 
-    private final SyncConfig config;
+    private final StateStore store;
 
-    CursorStore(SyncConfig config) {
-        this.config = config;
+    CursorStore(StateStore store) {
+        this.store = store;
     }
 
     public Optional<String> load(String flow) {
-        Path file = file(flow);
         try {
-            return Files.exists(file) ? Optional.of(Files.readString(file, StandardCharsets.UTF_8).trim()).filter(c -> !c.isEmpty())
-                    : Optional.empty();
-        } catch (IOException e) {
-            throw new UncheckedIOException("The cursor of flow " + flow + " is unreadable: " + file, e);
+            return store.cursor(flow).map(String::trim).filter(c -> !c.isEmpty());
+        } catch (SQLException e) {
+            throw new IllegalStateException("The cursor of flow " + flow + " is unreadable: " + e.getMessage(), e);
         }
     }
 
     public void save(String flow, String cursor) {
-        Path file = file(flow);
         try {
-            Files.createDirectories(file.getParent());
-            Path tmp = file.resolveSibling("cursor.tmp");
-            Files.writeString(tmp, cursor, StandardCharsets.UTF_8);
-            Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        } catch (IOException e) {
-            throw new UncheckedIOException("The cursor of flow " + flow + " could not be saved: " + file, e);
+            store.saveCursor(flow, cursor);
+        } catch (SQLException e) {
+            throw new IllegalStateException("The cursor of flow " + flow + " could not be saved: " + e.getMessage(), e);
         }
-    }
-
-    private Path file(String flow) {
-        return Path.of(config.dataDir(), "state", flow, "cursor");
     }
 }

@@ -1,66 +1,48 @@
 package io.syncline.intake;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.util.List;
+import java.sql.SQLException;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
-import io.syncline.config.SyncConfig;
+import io.syncline.state.StateStore;
 
 /**
- * How far a file got: {@code ${sync.data-dir}/state/<flow>/files/<name>.checkpoint} holds the file's identity
- * and the last line whose chunk was delivered or dead-lettered. A run killed mid-file resumes after that line
- * instead of from the top, so a crash repeats at most one chunk.
+ * How far a file got: the state store keeps the file's identity and the last line whose chunk was delivered or
+ * dead-lettered. A run killed mid-file resumes after that line instead of from the top, on this instance or another
+ * one sharing the store, so a crash repeats at most one chunk.
  */
 @ApplicationScoped
 public class FileCheckpoints {
 
-    private final SyncConfig config;
+    private final StateStore store;
 
-    FileCheckpoints(SyncConfig config) {
-        this.config = config;
+    FileCheckpoints(StateStore store) {
+        this.store = store;
     }
 
     /** The last completed line of this very file (same identity), or 0. */
     public long completedLine(String flow, String fileName, String identity) {
-        Path file = path(flow, fileName);
         try {
-            if (!Files.exists(file)) {
-                return 0;
-            }
-            List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
-            return lines.size() == 2 && lines.get(0).equals(identity) ? Long.parseLong(lines.get(1).trim()) : 0;
-        } catch (IOException | NumberFormatException e) {
-            return 0;
+            return store.checkpoint(flow, fileName).filter(c -> c.fileIdentity().equals(identity))
+                    .map(StateStore.Checkpoint::completedLine).orElse(0L);
+        } catch (SQLException e) {
+            throw new IllegalStateException("The checkpoint of " + fileName + " could not be read: " + e.getMessage(), e);
         }
     }
 
     public void save(String flow, String fileName, String identity, long line) {
-        Path file = path(flow, fileName);
         try {
-            Files.createDirectories(file.getParent());
-            Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-            Files.writeString(tmp, identity + "\n" + line + "\n", StandardCharsets.UTF_8);
-            Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        } catch (IOException e) {
-            throw new UncheckedIOException("The checkpoint of " + fileName + " could not be saved", e);
+            store.saveCheckpoint(flow, fileName, identity, line);
+        } catch (SQLException e) {
+            throw new IllegalStateException("The checkpoint of " + fileName + " could not be saved: " + e.getMessage(), e);
         }
     }
 
     public void clear(String flow, String fileName) {
         try {
-            Files.deleteIfExists(path(flow, fileName));
-        } catch (IOException e) {
-            throw new UncheckedIOException("The checkpoint of " + fileName + " could not be removed", e);
+            store.clearCheckpoint(flow, fileName);
+        } catch (SQLException e) {
+            throw new IllegalStateException("The checkpoint of " + fileName + " could not be removed: " + e.getMessage(), e);
         }
-    }
-
-    private Path path(String flow, String fileName) {
-        return Path.of(config.dataDir(), "state", flow, "files", fileName + ".checkpoint");
     }
 }

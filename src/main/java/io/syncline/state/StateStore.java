@@ -1,66 +1,59 @@
 package io.syncline.state;
 
-import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.Driver;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Properties;
+import java.util.Set;
+import java.util.TreeSet;
 
-import jakarta.annotation.PreDestroy;
+import javax.sql.DataSource;
+
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Any;
+import jakarta.inject.Inject;
 
 import org.jboss.logging.Logger;
 
+import io.agroal.api.AgroalDataSource;
+import io.quarkus.arc.InjectableInstance;
 import io.syncline.config.SyncConfig;
 
 /**
- * Syncline's own state, in an embedded H2 database under {@code ${sync.data-dir}/state} or, with
- * {@code sync.state.jdbc-url}, in PostgreSQL (the same SQL, standard MERGE, runs on both): the last delivered
- * source version (epoch milliseconds) of every key of every flow, each flow's last delivery, and the webhooks'
- * idempotency keys. It survives restarts; several instances share it through PostgreSQL.
+ * Syncline's own state, in the Quarkus datasource that is active: an embedded H2 database under
+ * {@code ${sync.data-dir}/state} (one instance) or, with {@code sync.state.jdbc-url}, a PostgreSQL database every
+ * instance shares. Flyway migrates both with the same scripts ({@code db/state}). It holds the last delivered source
+ * version (epoch milliseconds) of every key of every flow, each flow's last delivery, the webhooks' idempotency keys,
+ * file checkpoints, pull cursors and paused flows.
  */
 @ApplicationScoped
 public class StateStore {
 
     private static final Logger LOG = Logger.getLogger(StateStore.class);
 
-    static final String CREATE = """
-            CREATE TABLE IF NOT EXISTS sync_versions (
-                flow VARCHAR(100) NOT NULL,
-                record_key VARCHAR(500) NOT NULL,
-                source_version BIGINT NOT NULL,
-                event_id VARCHAR(100),
-                PRIMARY KEY (flow, record_key))""";
-    static final String CREATE_ACTIVITY = """
-            CREATE TABLE IF NOT EXISTS sync_flow_activity (
-                flow VARCHAR(100) NOT NULL PRIMARY KEY,
-                last_success BIGINT NOT NULL)""";
     static final String MERGE_ACTIVITY = """
             MERGE INTO sync_flow_activity t
             USING (SELECT CAST(? AS VARCHAR(100)) AS flow, CAST(? AS BIGINT) AS last_success) s
             ON t.flow = s.flow
             WHEN MATCHED AND s.last_success > t.last_success THEN UPDATE SET last_success = s.last_success
             WHEN NOT MATCHED THEN INSERT (flow, last_success) VALUES (s.flow, s.last_success)""";
-    static final String CREATE_IDEMPOTENCY = """
-            CREATE TABLE IF NOT EXISTS sync_idempotency (
-                flow VARCHAR(100) NOT NULL,
-                idempotency_key VARCHAR(255) NOT NULL,
-                event_id VARCHAR(100) NOT NULL,
-                created_at BIGINT NOT NULL,
-                accepted BOOLEAN NOT NULL,
-                body_hash VARCHAR(64),
-                PRIMARY KEY (flow, idempotency_key))""";
-    /** One statement for a chunk's versions: {@code rows} rows of (flow, key, version, event id). */
+    static final String UPSERT_ACTIVITY = """
+            INSERT INTO sync_flow_activity (flow, last_success) VALUES (?, ?)
+            ON CONFLICT (flow) DO UPDATE SET last_success = EXCLUDED.last_success
+            WHERE sync_flow_activity.last_success < EXCLUDED.last_success""";
+
+    private static final String VERSION_ROW = "(CAST(? AS VARCHAR(100)), CAST(? AS VARCHAR(500)), CAST(? AS BIGINT), CAST(? AS VARCHAR(100)))";
+
+    /** H2: one statement for a chunk's versions, {@code rows} rows of (flow, key, version, event id). */
     static String merge(int rows) {
-        String row = "(CAST(? AS VARCHAR(100)), CAST(? AS VARCHAR(500)), CAST(? AS BIGINT), CAST(? AS VARCHAR(100)))";
-        return "MERGE INTO sync_versions t USING (VALUES " + String.join(", ", java.util.Collections.nCopies(rows, row))
+        return "MERGE INTO sync_versions t USING (VALUES " + String.join(", ", java.util.Collections.nCopies(rows, VERSION_ROW))
                 + ") AS s(flow, record_key, source_version, event_id)" + """
 
                 ON t.flow = s.flow AND t.record_key = s.record_key
@@ -69,26 +62,67 @@ public class StateStore {
                 WHEN NOT MATCHED THEN
                     INSERT (flow, record_key, source_version, event_id) VALUES (s.flow, s.record_key, s.source_version, s.event_id)""";
     }
-    /** A key is bound to the body it was first used with (tables created before that get the column). */
-    static final String ADD_BODY_HASH = "ALTER TABLE sync_idempotency ADD COLUMN IF NOT EXISTS body_hash VARCHAR(64)";
 
+    /**
+     * PostgreSQL: the same in one atomic step that two instances may run at once (a MERGE racing an insert of the same
+     * key fails there); the stale check is the {@code WHERE} of the update.
+     */
+    static String upsertVersions(int rows) {
+        return "INSERT INTO sync_versions (flow, record_key, source_version, event_id) VALUES "
+                + String.join(", ", java.util.Collections.nCopies(rows, VERSION_ROW)) + """
+
+                ON CONFLICT (flow, record_key) DO UPDATE SET source_version = EXCLUDED.source_version, event_id = EXCLUDED.event_id
+                WHERE sync_versions.source_version < EXCLUDED.source_version""";
+    }
+
+    private final DataSource dataSource;
     private final SyncConfig config;
-    private Connection connection;
+    private final boolean postgresql;
 
-    public StateStore(SyncConfig config) {
+    @Inject
+    StateStore(@Any InjectableInstance<AgroalDataSource> dataSources, SyncConfig config) throws SQLException {
+        this(dataSources.getActive(), config);
+    }
+
+    /** On a migrated database (tests build one with Flyway as the application does). */
+    public StateStore(DataSource dataSource, SyncConfig config) throws SQLException {
+        this.dataSource = dataSource;
         this.config = config;
+        try (Connection connection = dataSource.getConnection()) {
+            String product = connection.getMetaData().getDatabaseProductName();
+            this.postgresql = product.toLowerCase().contains("postgres");
+            LOG.infof("State store: %s %s", product, connection.getMetaData().getURL().replaceAll("password=[^;&]*", "password=***"));
+            clearFutureVersions(connection);
+            if (!postgresql) {
+                // one instance: a claim left in the store is its previous process's, killed before it let go
+                try (Statement clear = connection.createStatement()) {
+                    clear.executeUpdate("DELETE FROM sync_file_claims");
+                }
+            }
+        }
+    }
+
+    /** Whether several instances may share this store (PostgreSQL), rather than one (embedded H2). */
+    public boolean shared() {
+        return postgresql;
     }
 
     /** The stored versions of those keys that have one. */
-    public synchronized Map<String, Long> versions(String flow, Collection<String> keys) throws SQLException {
-        Map<String, Long> versions = new HashMap<>();
+    public Map<String, Long> versions(String flow, Collection<String> keys) throws SQLException {
         if (keys.isEmpty()) {
-            return versions;
+            return new HashMap<>();
         }
+        try (Connection connection = dataSource.getConnection()) {
+            return versions(connection, flow, keys);
+        }
+    }
+
+    private static Map<String, Long> versions(Connection connection, String flow, Collection<String> keys) throws SQLException {
+        Map<String, Long> versions = new HashMap<>();
         // Row values, so the whole primary key is the index condition: "flow = ? AND record_key IN (...)" makes H2
         // scan every row of the flow for each chunk, which grows with every key ever delivered (docs/benchmarks.md).
         String pairs = String.join(",", java.util.Collections.nCopies(keys.size(), "(?, ?)"));
-        try (PreparedStatement select = connection().prepareStatement(
+        try (PreparedStatement select = connection.prepareStatement(
                 "SELECT record_key, source_version FROM sync_versions WHERE (flow, record_key) IN (" + pairs + ")")) {
             int i = 1;
             for (String key : keys) {
@@ -105,22 +139,129 @@ public class StateStore {
     }
 
     /**
+     * A chunk's hold on its keys, from the stale check until its versions are written: on a shared store no other
+     * instance (or consumer) checks, publishes or writes any of these keys meanwhile, so two versions of one key reach
+     * the target in version order. One transaction holding PostgreSQL advisory locks, one per key, released by its
+     * commit or rollback. On the embedded store (one instance) it holds nothing and writes at once.
+     */
+    public final class KeyHold implements AutoCloseable {
+        private final String flow;
+        private final Connection connection;
+        private final Map<String, Long> versions;
+
+        private KeyHold(String flow, Connection connection, Map<String, Long> versions) {
+            this.flow = flow;
+            this.connection = connection;
+            this.versions = versions;
+        }
+
+        /** Whether other instances wait for this hold (a shared store), rather than nothing being held. */
+        public boolean holdsKeys() {
+            return connection != null;
+        }
+
+        /** The versions delivered before, read once the keys were held. */
+        public Map<String, Long> versions() {
+            return versions;
+        }
+
+        /** Writes the delivered versions and lets go of the keys. */
+        public void remember(Map<String, Long> delivered, Map<String, String> eventIds) throws SQLException {
+            if (connection == null) {
+                StateStore.this.remember(flow, delivered, eventIds);
+                return;
+            }
+            try {
+                writeVersions(connection, flow, delivered, eventIds);
+                connection.commit();
+            } finally {
+                close();
+            }
+        }
+
+        /** Lets go of the keys without writing (nothing was delivered, or the chunk failed). Idempotent. */
+        @Override
+        public void close() {
+            if (connection == null) {
+                return;
+            }
+            try {
+                if (!connection.isClosed()) {
+                    connection.rollback();
+                    connection.setAutoCommit(true);
+                    connection.close();
+                }
+            } catch (SQLException e) {
+                LOG.debugf("A key hold did not close cleanly: %s", e.getMessage());
+            }
+        }
+    }
+
+    /** Holds the keys (see {@link KeyHold}) and reads their versions. */
+    public KeyHold hold(String flow, Collection<String> keys) throws SQLException {
+        if (!postgresql || keys.isEmpty()) {
+            return new KeyHold(flow, null, versions(flow, keys));
+        }
+        Connection connection = dataSource.getConnection();
+        try {
+            connection.setAutoCommit(false);
+            // one lock id per key, taken in ascending order, so two chunks sharing keys never wait on each other in a cycle
+            Set<Long> lockIds = new TreeSet<>();
+            for (String key : keys) {
+                lockIds.add(lockId(flow, key));
+            }
+            try (PreparedStatement lock = connection.prepareStatement(
+                    "SELECT pg_advisory_xact_lock(id) FROM (SELECT unnest(?::bigint[]) AS id ORDER BY 1) ids")) {
+                lock.setArray(1, connection.createArrayOf("bigint", lockIds.toArray()));
+                lock.executeQuery().close();
+            }
+            return new KeyHold(flow, connection, versions(connection, flow, keys));
+        } catch (SQLException | RuntimeException e) {
+            connection.rollback();
+            connection.close();
+            throw e;
+        }
+    }
+
+    /** 64 bits of SHA-256 of flow and key: another key sharing them only waits a little longer. */
+    static long lockId(String flow, String key) {
+        try {
+            byte[] digest = java.security.MessageDigest.getInstance("SHA-256")
+                    .digest((flow + '\u0000' + key).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            return java.nio.ByteBuffer.wrap(digest).getLong();
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /**
      * Remembers delivered versions, one key once, in one statement per chunk; an older version never replaces a newer
      * one.
      */
-    public synchronized void remember(String flow, Map<String, Long> versions, Map<String, String> eventIds) throws SQLException {
+    public void remember(String flow, Map<String, Long> versions, Map<String, String> eventIds) throws SQLException {
         if (versions.isEmpty()) {
             return;
         }
-        try (PreparedStatement merge = connection().prepareStatement(merge(versions.size()))) {
+        try (Connection connection = dataSource.getConnection()) {
+            writeVersions(connection, flow, versions, eventIds);
+        }
+    }
+
+    private void writeVersions(Connection connection, String flow, Map<String, Long> versions, Map<String, String> eventIds)
+            throws SQLException {
+        if (versions.isEmpty()) {
+            return;
+        }
+        try (PreparedStatement write = connection.prepareStatement(
+                postgresql ? upsertVersions(versions.size()) : merge(versions.size()))) {
             int i = 1;
             for (Map.Entry<String, Long> version : versions.entrySet()) {
-                merge.setString(i++, flow);
-                merge.setString(i++, version.getKey());
-                merge.setLong(i++, version.getValue());
-                merge.setString(i++, eventIds.get(version.getKey()));
+                write.setString(i++, flow);
+                write.setString(i++, version.getKey());
+                write.setLong(i++, version.getValue());
+                write.setString(i++, eventIds.get(version.getKey()));
             }
-            merge.executeUpdate();
+            write.executeUpdate();
         }
     }
 
@@ -137,55 +278,57 @@ public class StateStore {
      * (its request died before it was answered), is taken over by the new event: only if it still holds what was
      * read, so two instances taking over the same key cannot both win.
      */
-    public synchronized Optional<KeyHolder> claimIdempotencyKey(String flow, String key, String eventId, String bodyHash,
+    public Optional<KeyHolder> claimIdempotencyKey(String flow, String key, String eventId, String bodyHash,
             long now, long oldestValid, long oldestPending) throws SQLException {
-        Optional<StoredKey> stored = storedKey(flow, key);
-        if (stored.isPresent()) {
-            StoredKey held = stored.get();
-            if (held.createdAt() >= (held.holder().accepted() ? oldestValid : oldestPending)) {
-                return Optional.of(held.holder());
-            }
-            try (PreparedStatement takeOver = connection().prepareStatement("UPDATE sync_idempotency"
-                    + " SET event_id = ?, created_at = ?, accepted = FALSE, body_hash = ?"
-                    + " WHERE flow = ? AND idempotency_key = ? AND event_id = ? AND created_at = ?")) {
-                takeOver.setString(1, eventId);
-                takeOver.setLong(2, now);
-                takeOver.setString(3, bodyHash);
-                takeOver.setString(4, flow);
-                takeOver.setString(5, key);
-                takeOver.setString(6, held.holder().eventId());
-                takeOver.setLong(7, held.createdAt());
-                if (takeOver.executeUpdate() == 1) {
-                    return Optional.empty();
+        try (Connection connection = dataSource.getConnection()) {
+            Optional<StoredKey> stored = storedKey(connection, flow, key);
+            if (stored.isPresent()) {
+                StoredKey held = stored.get();
+                if (held.createdAt() >= (held.holder().accepted() ? oldestValid : oldestPending)) {
+                    return Optional.of(held.holder());
                 }
+                try (PreparedStatement takeOver = connection.prepareStatement("UPDATE sync_idempotency"
+                        + " SET event_id = ?, created_at = ?, accepted = FALSE, body_hash = ?"
+                        + " WHERE flow = ? AND idempotency_key = ? AND event_id = ? AND created_at = ?")) {
+                    takeOver.setString(1, eventId);
+                    takeOver.setLong(2, now);
+                    takeOver.setString(3, bodyHash);
+                    takeOver.setString(4, flow);
+                    takeOver.setString(5, key);
+                    takeOver.setString(6, held.holder().eventId());
+                    takeOver.setLong(7, held.createdAt());
+                    if (takeOver.executeUpdate() == 1) {
+                        return Optional.empty();
+                    }
+                }
+                // another instance took it over between the read and the update: it holds the key now
+                return storedKey(connection, flow, key).map(StoredKey::holder).or(() -> Optional.of(new KeyHolder("", false, bodyHash)));
             }
-            // another instance took it over between the read and the update: it holds the key now
-            return storedKey(flow, key).map(StoredKey::holder).or(() -> Optional.of(new KeyHolder("", false, bodyHash)));
-        }
-        try (PreparedStatement insert = connection().prepareStatement("INSERT INTO sync_idempotency"
-                + " (flow, idempotency_key, event_id, created_at, accepted, body_hash) VALUES (?, ?, ?, ?, FALSE, ?)")) {
-            insert.setString(1, flow);
-            insert.setString(2, key);
-            insert.setString(3, eventId);
-            insert.setLong(4, now);
-            insert.setString(5, bodyHash);
-            insert.executeUpdate();
-        } catch (SQLException conflict) {
-            // another instance took the key between the two statements
-            Optional<StoredKey> winner = storedKey(flow, key);
-            if (winner.isPresent()) {
-                return Optional.of(winner.get().holder());
+            try (PreparedStatement insert = connection.prepareStatement("INSERT INTO sync_idempotency"
+                    + " (flow, idempotency_key, event_id, created_at, accepted, body_hash) VALUES (?, ?, ?, ?, FALSE, ?)")) {
+                insert.setString(1, flow);
+                insert.setString(2, key);
+                insert.setString(3, eventId);
+                insert.setLong(4, now);
+                insert.setString(5, bodyHash);
+                insert.executeUpdate();
+            } catch (SQLException conflict) {
+                // another instance took the key between the two statements
+                Optional<StoredKey> winner = storedKey(connection, flow, key);
+                if (winner.isPresent()) {
+                    return Optional.of(winner.get().holder());
+                }
+                throw conflict;
             }
-            throw conflict;
+            return Optional.empty();
         }
-        return Optional.empty();
     }
 
     private record StoredKey(KeyHolder holder, long createdAt) {
     }
 
-    private Optional<StoredKey> storedKey(String flow, String key) throws SQLException {
-        try (PreparedStatement select = connection().prepareStatement("SELECT event_id, created_at, accepted, body_hash"
+    private static Optional<StoredKey> storedKey(Connection connection, String flow, String key) throws SQLException {
+        try (PreparedStatement select = connection.prepareStatement("SELECT event_id, created_at, accepted, body_hash"
                 + " FROM sync_idempotency WHERE flow = ? AND idempotency_key = ?")) {
             select.setString(1, flow);
             select.setString(2, key);
@@ -198,40 +341,24 @@ public class StateStore {
     }
 
     /** Forgets accepted keys older than {@code oldestValid} and pending ones older than {@code oldestPending}. */
-    public synchronized int purgeIdempotencyKeys(long oldestValid, long oldestPending) throws SQLException {
-        try (PreparedStatement delete = connection().prepareStatement("DELETE FROM sync_idempotency"
-                + " WHERE (accepted = TRUE AND created_at < ?) OR (accepted = FALSE AND created_at < ?)")) {
-            delete.setLong(1, oldestValid);
-            delete.setLong(2, oldestPending);
-            return delete.executeUpdate();
-        }
+    public int purgeIdempotencyKeys(long oldestValid, long oldestPending) throws SQLException {
+        return update("DELETE FROM sync_idempotency WHERE (accepted = TRUE AND created_at < ?) OR (accepted = FALSE AND created_at < ?)",
+                oldestValid, oldestPending);
     }
 
     /** The event of this key is durable in the broker: repeats now get its id. */
-    public synchronized void acceptIdempotencyKey(String flow, String key, String eventId) throws SQLException {
-        try (PreparedStatement accept = connection().prepareStatement(
-                "UPDATE sync_idempotency SET accepted = TRUE WHERE flow = ? AND idempotency_key = ? AND event_id = ?")) {
-            accept.setString(1, flow);
-            accept.setString(2, key);
-            accept.setString(3, eventId);
-            accept.executeUpdate();
-        }
+    public void acceptIdempotencyKey(String flow, String key, String eventId) throws SQLException {
+        update("UPDATE sync_idempotency SET accepted = TRUE WHERE flow = ? AND idempotency_key = ? AND event_id = ?", flow, key, eventId);
     }
 
-    public synchronized void releaseIdempotencyKey(String flow, String key, String eventId) throws SQLException {
-        try (PreparedStatement delete = connection().prepareStatement(
-                "DELETE FROM sync_idempotency WHERE flow = ? AND idempotency_key = ? AND event_id = ?")) {
-            delete.setString(1, flow);
-            delete.setString(2, key);
-            delete.setString(3, eventId);
-            delete.executeUpdate();
-        }
+    public void releaseIdempotencyKey(String flow, String key, String eventId) throws SQLException {
+        update("DELETE FROM sync_idempotency WHERE flow = ? AND idempotency_key = ? AND event_id = ?", flow, key, eventId);
     }
 
-    /** When each flow last delivered (epoch milliseconds), so silence is measured across restarts. */
-    public synchronized Map<String, Long> lastSuccesses() throws SQLException {
+    /** When each flow last delivered (epoch milliseconds), whichever instance delivered it. */
+    public Map<String, Long> lastSuccesses() throws SQLException {
         Map<String, Long> successes = new HashMap<>();
-        try (Statement select = connection().createStatement();
+        try (Connection connection = dataSource.getConnection(); Statement select = connection.createStatement();
                 ResultSet rows = select.executeQuery("SELECT flow, last_success FROM sync_flow_activity")) {
             while (rows.next()) {
                 successes.put(rows.getString(1), rows.getLong(2));
@@ -240,48 +367,131 @@ public class StateStore {
         return successes;
     }
 
-    public synchronized void recordSuccess(String flow, long epochMillis) throws SQLException {
-        try (PreparedStatement merge = connection().prepareStatement(MERGE_ACTIVITY)) {
-            merge.setString(1, flow);
-            merge.setLong(2, epochMillis);
-            merge.executeUpdate();
+    public void recordSuccess(String flow, long epochMillis) throws SQLException {
+        update(postgresql ? UPSERT_ACTIVITY : MERGE_ACTIVITY, flow, epochMillis);
+    }
+
+    /** The last completed line of a file, with the identity of the file it was saved for. */
+    public record Checkpoint(String fileIdentity, long completedLine) {
+    }
+
+    public Optional<Checkpoint> checkpoint(String flow, String fileName) throws SQLException {
+        try (Connection connection = dataSource.getConnection(); PreparedStatement select = connection.prepareStatement(
+                "SELECT file_identity, completed_line FROM sync_file_checkpoints WHERE flow = ? AND file_name = ?")) {
+            select.setString(1, flow);
+            select.setString(2, fileName);
+            try (ResultSet row = select.executeQuery()) {
+                return row.next() ? Optional.of(new Checkpoint(row.getString(1), row.getLong(2))) : Optional.empty();
+            }
         }
     }
 
-    /** Work on the store's connection, one caller at a time. */
+    public void saveCheckpoint(String flow, String fileName, String fileIdentity, long completedLine) throws SQLException {
+        upsert("sync_file_checkpoints", List.of("flow", "file_name"), List.of("file_identity", "completed_line"),
+                flow, fileName, fileIdentity, completedLine);
+    }
+
+    public void clearCheckpoint(String flow, String fileName) throws SQLException {
+        update("DELETE FROM sync_file_checkpoints WHERE flow = ? AND file_name = ?", flow, fileName);
+    }
+
+    public Optional<String> cursor(String flow) throws SQLException {
+        try (Connection connection = dataSource.getConnection(); PreparedStatement select = connection.prepareStatement(
+                "SELECT cursor_value FROM sync_pull_cursors WHERE flow = ?")) {
+            select.setString(1, flow);
+            try (ResultSet row = select.executeQuery()) {
+                return row.next() ? Optional.of(row.getString(1)) : Optional.empty();
+            }
+        }
+    }
+
+    public void saveCursor(String flow, String cursor) throws SQLException {
+        upsert("sync_pull_cursors", List.of("flow"), List.of("cursor_value"), flow, cursor);
+    }
+
+    /** The flows an operator paused, on whichever instance. */
+    public Set<String> pausedFlows() throws SQLException {
+        Set<String> paused = new TreeSet<>();
+        try (Connection connection = dataSource.getConnection(); Statement select = connection.createStatement();
+                ResultSet rows = select.executeQuery("SELECT flow FROM sync_paused_flows")) {
+            while (rows.next()) {
+                paused.add(rows.getString(1));
+            }
+        }
+        return paused;
+    }
+
+    public void setPaused(String flow, boolean paused, long now) throws SQLException {
+        if (paused) {
+            upsert("sync_paused_flows", List.of("flow"), List.of("paused_at"), flow, now);
+        } else {
+            update("DELETE FROM sync_paused_flows WHERE flow = ?", flow);
+        }
+    }
+
+    /**
+     * Claims a file of a shared inbox for this instance: true when no one holds it, this instance already does, or
+     * its holder stopped renewing the claim before {@code staleBefore} (it was killed). One statement, so two
+     * instances claiming at once cannot both win.
+     */
+    public boolean claimFile(String flow, String fileName, String instanceId, long now, long staleBefore) throws SQLException {
+        String sql = postgresql
+                ? "INSERT INTO sync_file_claims (flow, file_name, instance_id, renewed_at) VALUES (?, ?, ?, ?)"
+                        + " ON CONFLICT (flow, file_name) DO UPDATE SET instance_id = EXCLUDED.instance_id, renewed_at = EXCLUDED.renewed_at"
+                        + " WHERE sync_file_claims.instance_id = EXCLUDED.instance_id OR sync_file_claims.renewed_at < ?"
+                : "MERGE INTO sync_file_claims t USING (SELECT CAST(? AS VARCHAR(100)) AS flow, CAST(? AS VARCHAR(500)) AS file_name,"
+                        + " CAST(? AS VARCHAR(200)) AS instance_id, CAST(? AS BIGINT) AS renewed_at) s"
+                        + " ON t.flow = s.flow AND t.file_name = s.file_name"
+                        + " WHEN MATCHED AND (t.instance_id = s.instance_id OR t.renewed_at < ?) THEN"
+                        + " UPDATE SET instance_id = s.instance_id, renewed_at = s.renewed_at"
+                        + " WHEN NOT MATCHED THEN INSERT (flow, file_name, instance_id, renewed_at)"
+                        + " VALUES (s.flow, s.file_name, s.instance_id, s.renewed_at)";
+        return update(sql, flow, fileName, instanceId, now, staleBefore) == 1;
+    }
+
+    /** Keeps this instance's claims alive while it works on them. */
+    public int renewFileClaims(String instanceId, long now) throws SQLException {
+        return update("UPDATE sync_file_claims SET renewed_at = ? WHERE instance_id = ?", now, instanceId);
+    }
+
+    public void releaseFile(String flow, String fileName, String instanceId) throws SQLException {
+        update("DELETE FROM sync_file_claims WHERE flow = ? AND file_name = ? AND instance_id = ?", flow, fileName, instanceId);
+    }
+
+    /** Work on a connection of the store's database. */
     @FunctionalInterface
     public interface Work<T> {
         T on(Connection connection) throws SQLException;
     }
 
     /** Runs work on the store's database: the assessment keeps its evidence here, next to the versions. */
-    public synchronized <T> T use(Work<T> work) throws SQLException {
-        return work.on(connection());
+    public <T> T use(Work<T> work) throws SQLException {
+        try (Connection connection = dataSource.getConnection()) {
+            return work.on(connection);
+        }
     }
 
-    private Connection connection() throws SQLException {
-        if (connection == null || !connection.isValid(2)) {
-            if (connection != null) {
-                try {
-                    connection.close();
-                } catch (SQLException ignored) {
-                    // it is broken already; a new one replaces it
-                }
+    /** Insert or replace one row by its key columns; key values first, then the other columns', in order. */
+    private int upsert(String table, List<String> keyColumns, List<String> valueColumns, Object... values) throws SQLException {
+        List<String> columns = new ArrayList<>(keyColumns);
+        columns.addAll(valueColumns);
+        String placeholders = String.join(", ", java.util.Collections.nCopies(columns.size(), "?"));
+        String sql = postgresql
+                ? "INSERT INTO " + table + " (" + String.join(", ", columns) + ") VALUES (" + placeholders + ") ON CONFLICT ("
+                        + String.join(", ", keyColumns) + ") DO UPDATE SET "
+                        + String.join(", ", valueColumns.stream().map(c -> c + " = EXCLUDED." + c).toList())
+                : "MERGE INTO " + table + " (" + String.join(", ", columns) + ") KEY (" + String.join(", ", keyColumns)
+                        + ") VALUES (" + placeholders + ")";
+        return update(sql, values);
+    }
+
+    private int update(String sql, Object... values) throws SQLException {
+        try (Connection connection = dataSource.getConnection(); PreparedStatement statement = connection.prepareStatement(sql)) {
+            for (int i = 0; i < values.length; i++) {
+                statement.setObject(i + 1, values[i]);
             }
-            String url = config.state().jdbcUrl().orElseGet(() -> "jdbc:h2:file:"
-                    + Path.of(config.dataDir(), "state", "versions").toAbsolutePath() + ";DB_CLOSE_ON_EXIT=FALSE");
-            connection = open(url);
-            connection.setAutoCommit(true);
-            try (Statement ddl = connection.createStatement()) {
-                ddl.execute(CREATE);
-                ddl.execute(CREATE_ACTIVITY);
-                ddl.execute(CREATE_IDEMPOTENCY);
-                ddl.execute(ADD_BODY_HASH);
-            }
-            clearFutureVersions(connection);
-            LOG.infof("Version store: %s", url.replaceAll("password=[^;&]*", "password=***"));
+            return statement.executeUpdate();
         }
-        return connection;
     }
 
     /**
@@ -298,35 +508,6 @@ public class StateStore {
                 LOG.warnf("Version store: %d stored version(s) lay beyond sync.limits.max-clock-skew in the future and were"
                         + " cleared; the next update of those keys is delivered", cleared);
             }
-        }
-    }
-
-    /**
-     * The driver by URL, not through DriverManager: DriverManager finds drivers through the calling thread's context
-     * class loader, which a JMS consumer thread does not share with the application.
-     */
-    private Connection open(String url) throws SQLException {
-        Driver driver = url.startsWith("jdbc:postgresql:") ? new org.postgresql.Driver()
-                : url.startsWith("jdbc:h2:") ? new org.h2.Driver()
-                : null;
-        if (driver == null) {
-            throw new SQLException("sync.state.jdbc-url must be jdbc:h2:... or jdbc:postgresql:..., not " + url);
-        }
-        Properties properties = new Properties();
-        config.state().username().ifPresent(user -> properties.setProperty("user", user));
-        config.state().password().ifPresent(password -> properties.setProperty("password", password));
-        return driver.connect(url, properties);
-    }
-
-    @PreDestroy
-    public synchronized void close() {
-        if (connection != null) {
-            try {
-                connection.close();
-            } catch (SQLException e) {
-                LOG.warnf("The version store did not close cleanly: %s", e.getMessage());
-            }
-            connection = null;
         }
     }
 }

@@ -12,6 +12,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Named;
 
 import org.apache.camel.Exchange;
+import org.apache.camel.support.SynchronizationAdapter;
 import org.jboss.logging.Logger;
 
 import io.syncline.pipeline.BatchRun;
@@ -23,13 +24,17 @@ import io.syncline.pipeline.SyncProperties;
  * The stale-version guard: a record older than the version already delivered for its key is not published, so a
  * nightly reconciliation file never overwrites a newer real-time update. On a replay from the dead letters the same
  * version is skipped too: what was meanwhile delivered is not delivered twice. Skips are counted as
- * {@code stale-skipped}.
+ * {@code stale-skipped}. On a store several instances share, the stale check, the publishing and the version write of a
+ * chunk hold its keys (see {@link StateStore.KeyHold}): two versions of one key reach the target in version order
+ * whichever instance or intake takes them.
  */
 @ApplicationScoped
 @Named("versionGuard")
 public class VersionGuard {
 
     private static final Logger LOG = Logger.getLogger(VersionGuard.class);
+    /** The chunk's hold on its keys on a shared store, from the stale check until its versions are written. */
+    static final String KEY_HOLD = "syncKeyHold";
 
     private final StateStore store;
     private final Outcomes outcomes;
@@ -58,7 +63,19 @@ public class VersionGuard {
         if (keys.isEmpty()) {
             return;
         }
-        Map<String, Long> previous = store.versions(flow, keys);
+        release(exchange);
+        StateStore.KeyHold hold = store.hold(flow, keys);
+        exchange.setProperty(KEY_HOLD, hold);
+        if (hold.holdsKeys()) {
+            // whatever way the exchange ends (a failure the error handler did not continue), the keys are let go
+            exchange.getExchangeExtension().addOnCompletion(new SynchronizationAdapter() {
+                @Override
+                public void onDone(Exchange done) {
+                    hold.close();
+                }
+            });
+        }
+        Map<String, Long> previous = hold.versions();
         exchange.setProperty(SyncProperties.PREVIOUS_VERSIONS, previous);
         Map<String, Long> newest = new HashMap<>(previous);
         List<Envelope> fresh = new ArrayList<>(chunk.size());
@@ -104,7 +121,25 @@ public class VersionGuard {
                 }
             }
         }
-        store.remember(flow, versions, eventIds);
+        StateStore.KeyHold hold = exchange.getProperty(KEY_HOLD, StateStore.KeyHold.class);
+        if (hold == null) {
+            store.remember(flow, versions, eventIds);
+            return;
+        }
+        exchange.removeProperty(KEY_HOLD);
+        hold.remember(versions, eventIds);
+    }
+
+    /**
+     * After a chunk: lets go of its keys if they are still held (every record was stale, or its delivery failed and
+     * went to the dead letters), so the next chunk of those keys on any instance goes on.
+     */
+    public void release(Exchange exchange) {
+        StateStore.KeyHold hold = exchange.getProperty(KEY_HOLD, StateStore.KeyHold.class);
+        if (hold != null) {
+            exchange.removeProperty(KEY_HOLD);
+            hold.close();
+        }
     }
 
     /** The source timestamp in epoch milliseconds; null when the record has none that parses. */

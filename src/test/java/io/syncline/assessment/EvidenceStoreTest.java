@@ -9,7 +9,8 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
+
+import javax.sql.DataSource;
 
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -17,6 +18,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 import io.syncline.config.SyncConfig;
 import io.syncline.state.StateStore;
 import io.syncline.support.DataDirResource;
+import io.syncline.support.StateDatabases;
 
 /**
  * The evidence on the embedded H2 default and on the PostgreSQL this machine runs: what two instances observe in the
@@ -25,16 +27,28 @@ import io.syncline.support.DataDirResource;
 class EvidenceStoreTest {
 
     @ParameterizedTest
-    @ValueSource(strings = { "h2", "jdbc:postgresql://127.0.0.1:5432/postgres?user=postgres" })
+    @ValueSource(strings = { "h2", "postgresql" })
     void whatTwoInstancesObserveAddsUpWithinTheWindow(String database) throws Exception {
         Path dataDir = Path.of("target", "test-data", "evidence-store").toAbsolutePath();
         DataDirResource.deleteRecursively(dataDir);
-        SyncConfig config = config(dataDir, database.equals("h2") ? Optional.empty() : Optional.of(database));
+        StateDatabases.Postgres postgres = database.equals("h2") ? null : new StateDatabases.Postgres();
+        try {
+            DataSource dataSource = postgres == null ? StateDatabases.h2(dataDir) : postgres.dataSource();
+            observeTwice(dataSource);
+        } finally {
+            if (postgres != null) {
+                postgres.close();
+            }
+        }
+    }
+
+    private void observeTwice(DataSource dataSource) throws Exception {
+        SyncConfig config = config();
         String flow = "test-" + System.nanoTime();
         Instant hour = Instant.now().truncatedTo(ChronoUnit.HOURS);
         Instant at = hour.plusSeconds(1);
 
-        StateStore firstStore = new StateStore(config);
+        StateStore firstStore = new StateStore(dataSource, config);
         EvidenceStore first = new EvidenceStore(firstStore, config);
         // K1 changed an hour before (delivered earlier), changes twice more: two repeats; K2 is new
         first.observe(flow, at, List.of(new EvidenceStore.Delivery("K1", at.minusSeconds(600)),
@@ -45,7 +59,7 @@ class EvidenceStoreTest {
         first.observe(flow, at.minus(Duration.ofDays(40)), List.of(new EvidenceStore.Delivery("K9", null)), Map.of());
         first.flush();
 
-        StateStore secondStore = new StateStore(config);
+        StateStore secondStore = new StateStore(dataSource, config);
         EvidenceStore second = new EvidenceStore(secondStore, config);
         second.observe(flow, hour.plusSeconds(2), List.of(new EvidenceStore.Delivery("K3", hour.minus(Duration.ofDays(2)))), Map.of());
         Evidence evidence = second.summary(hour.plusSeconds(3)).get(flow);
@@ -63,23 +77,15 @@ class EvidenceStoreTest {
         assertEquals("≤ PT5M", evidence.lagP50());
         assertEquals("≤ P4D", evidence.lagP99());
         assertFalse(second.summary(hour.plusSeconds(3)).containsKey(flow + "-other"));
-        firstStore.close();
-        secondStore.close();
     }
 
-    private static SyncConfig config(Path dataDir, Optional<String> url) {
+    private static SyncConfig config() {
         return (SyncConfig) java.lang.reflect.Proxy.newProxyInstance(SyncConfig.class.getClassLoader(),
                 new Class<?>[] { SyncConfig.class }, (proxy, method, args) -> switch (method.getName()) {
-                    case "dataDir" -> dataDir.toString();
                     case "limits" -> java.lang.reflect.Proxy.newProxyInstance(SyncConfig.class.getClassLoader(),
                             new Class<?>[] { SyncConfig.Limits.class }, (p, m, a) -> switch (m.getName()) {
                                 case "maxClockSkew" -> Duration.ofMinutes(5);
                                 default -> throw new UnsupportedOperationException(m.getName());
-                            });
-                    case "state" -> java.lang.reflect.Proxy.newProxyInstance(SyncConfig.class.getClassLoader(),
-                            new Class<?>[] { SyncConfig.State.class }, (p, m, a) -> switch (m.getName()) {
-                                case "jdbcUrl" -> url;
-                                default -> Optional.empty();
                             });
                     case "assessment" -> java.lang.reflect.Proxy.newProxyInstance(SyncConfig.class.getClassLoader(),
                             new Class<?>[] { AssessmentSettings.class }, (p, m, a) -> switch (m.getName()) {

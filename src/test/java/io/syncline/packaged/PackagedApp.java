@@ -118,6 +118,12 @@ public final class PackagedApp implements AutoCloseable {
                 .POST(HttpRequest.BodyPublishers.ofString(json)).build(), HttpResponse.BodyHandlers.ofString());
     }
 
+    /** An operation of the API (run, pause, resume), as the operator otto. */
+    HttpResponse<String> postAsOperator(String path) throws IOException, InterruptedException {
+        return HTTP.send(HttpRequest.newBuilder(URI.create(url(path))).header("Authorization", Users.operatorAuthorization())
+                .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
     /** SIGTERM, as an orchestrator stops it; its exit code once it has exited. */
     int terminate() throws InterruptedException {
         process.destroy();

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -39,25 +38,12 @@ class StandaloneBrokerIT {
 
     @Test
     void theBrokerKilledAndRestartedMidStreamLosesNothingAndWebhooksAnswer503MeanwhileNot202() throws Exception {
-        Path home = Path.of(System.getProperty("syncline.artemis.home", "target/artemis/apache-artemis-2.40.0"));
-        Path instance = WORK.resolve("artemis-instance");
         Path dataDir = WORK.resolve("standalone");
-        DataDirResource.deleteRecursively(instance);
         DataDirResource.deleteRecursively(dataDir);
-        int port = freePort();
-        Process create = new ProcessBuilder("bash", home.resolve("bin/artemis").toString(), "create", instance.toString(),
-                "--silent", "--no-web", "--host", "127.0.0.1", "--default-port", String.valueOf(port),
-                "--user", "syncline", "--password", "syncline", "--require-login", "--no-autotune",
-                "--no-amqp-acceptor", "--no-mqtt-acceptor", "--no-stomp-acceptor", "--no-hornetq-acceptor")
-                .redirectErrorStream(true).redirectOutput(WORK.resolve("artemis-create.log").toFile()).start();
-        assertEquals(0, create.waitFor(), "artemis create");
-
-        Process broker = startBroker(instance, port);
+        StandaloneArtemis broker = StandaloneArtemis.createAndStart(WORK);
         List<Answer> answers = new CopyOnWriteArrayList<>();
         AtomicBoolean posting = new AtomicBoolean(true);
-        Map<String, String> settings = Map.of("sync.broker.embedded", "false",
-                "quarkus.artemis.url", "tcp://127.0.0.1:" + port,
-                "quarkus.artemis.username", "syncline", "quarkus.artemis.password", "syncline");
+        Map<String, String> settings = broker.syncSettings();
         try (PackagedApp app = PackagedApp.start(dataDir, settings, WORK.resolve("standalone.log"))) {
             Thread poster = new Thread(() -> {
                 while (posting.get()) {
@@ -76,11 +62,11 @@ class StandaloneBrokerIT {
             poster.start();
             await().atMost(Duration.ofSeconds(60)).until(() -> count(answers, 202) >= 50);
 
-            broker.destroyForcibly().waitFor();
+            broker.kill();
             long downAt = System.currentTimeMillis();
             await().atMost(Duration.ofSeconds(60)).until(() -> answers.stream().filter(a -> a.sentAt() > downAt && a.status() == 503).count() >= 5);
             long restartAt = System.currentTimeMillis();
-            broker = startBroker(instance, port);
+            broker.start();
             long upAt = System.currentTimeMillis();
             await().atMost(Duration.ofSeconds(90)).until(() -> answers.stream().filter(a -> a.sentAt() > upAt && a.status() == 202).count() >= 20);
             posting.set(false);
@@ -97,35 +83,11 @@ class StandaloneBrokerIT {
                     answers.size(), accepted.size(), whileDown.size(), accepted.size());
         } finally {
             posting.set(false);
-            broker.destroy();
-            broker.waitFor();
+            broker.close();
         }
-    }
-
-    private static Process startBroker(Path instance, int port) throws IOException {
-        Path log = WORK.resolve("artemis-run.log");
-        Process process = new ProcessBuilder("bash", instance.resolve("bin/artemis").toString(), "run")
-                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
-        await().atMost(Duration.ofSeconds(60)).until(() -> {
-            if (!process.isAlive()) {
-                throw new IllegalStateException("the broker exited; see " + log);
-            }
-            try (java.net.Socket socket = new java.net.Socket("127.0.0.1", port)) {
-                return true;
-            } catch (IOException e) {
-                return false;
-            }
-        });
-        return process;
     }
 
     private static long count(List<Answer> answers, int status) {
         return answers.stream().filter(a -> a.status() == status).count();
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
     }
 }

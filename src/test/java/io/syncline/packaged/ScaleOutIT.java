@@ -1,0 +1,331 @@
+package io.syncline.packaged;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+
+import org.junit.jupiter.api.Test;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.sun.net.httpserver.HttpServer;
+
+import io.syncline.support.Claims;
+import io.syncline.support.DataDirResource;
+import io.syncline.support.StateDatabases;
+
+/**
+ * Two packaged instances, identical but for their port, on the standalone Artemis 2.40 and a fresh PostgreSQL database,
+ * sharing one data directory (the inbox volume), delivering to an http sink that records every key and version in the
+ * order it arrives: webhooks sent alternately to both while one is killed and restarted all arrive; files in the shared
+ * inbox are each taken once; a cron fires once per period across both; racing versions of one key never go backwards;
+ * a pause on one instance pauses the other.
+ */
+class ScaleOutIT {
+
+    static final Path WORK = Path.of("target", "it-data", "scale-out").toAbsolutePath();
+    static final ObjectMapper JSON = new ObjectMapper();
+    static final int WEBHOOKS = 2000;
+    static final int RACE_ROUNDS = 40;
+    static final int FILES = 3;
+    static final int ROWS_PER_FILE = 400;
+    static final Duration DELIVERY = Duration.ofSeconds(120);
+
+    @Test
+    void twoInstancesShareTheWorkAndLoseNothingWhenOneIsKilled() throws Exception {
+        DataDirResource.deleteRecursively(WORK);
+        Path shared = WORK.resolve("shared");
+        try (StandaloneArtemis broker = StandaloneArtemis.createAndStart(WORK);
+                StateDatabases.Postgres database = StateDatabases.Postgres.unmigrated();
+                Sink sink = new Sink()) {
+            Map<String, String> settings = new HashMap<>(broker.syncSettings());
+            settings.put("sync.state.jdbc-url", database.url());
+            settings.put("sync.state.username", "postgres");
+            settings.put("sync.cluster.checkin-interval", "2s");
+            settings.put("sync.cluster.file-claim-timeout", "20s");
+            settings.put("sync.flows.insurance-claims.target.kind", "http");
+            settings.put("sync.flows.insurance-claims.target.url", sink.url("/records"));
+            settings.put("sync.flows.insurance-claims.webhook.open", "true");
+            settings.put("sync.flows.financial-compliance-docs.target.kind", "http");
+            settings.put("sync.flows.financial-compliance-docs.target.url", sink.url("/records"));
+            settings.put("sync.flows.financial-compliance-docs.schedule", "0/2 * * * * ?");
+            settings.put("sync.flows.manufacturing-production-output.schedule", "0/2 * * * * ?");
+            settings.put("sync.flows.manufacturing-production-output.pull.url", sink.url("/pull"));
+
+            PackagedApp first = PackagedApp.start(shared, settings, WORK.resolve("a.log"));
+            AtomicReference<PackagedApp> second = new AtomicReference<>(PackagedApp.start(shared, settings, WORK.resolve("b.log")));
+            try {
+                webhooksSentToBothWhileOneIsKilledAllArrive(first, second, shared, settings, sink);
+                racingVersionsOfOneKeyNeverGoBackwards(first, second.get(), sink);
+                filesInTheSharedInboxAreEachTakenOnce(shared, sink);
+                aCronFiresOncePerPeriodAcrossBoth(sink);
+                aPauseOnOneInstancePausesTheOther(first, second.get());
+            } finally {
+                first.close();
+                second.get().close();
+            }
+        }
+    }
+
+    private void webhooksSentToBothWhileOneIsKilledAllArrive(PackagedApp first, AtomicReference<PackagedApp> second,
+            Path shared, Map<String, String> settings, Sink sink) throws Exception {
+        List<String> accepted = new CopyOnWriteArrayList<>();
+        AtomicInteger refused = new AtomicInteger();
+        AtomicInteger sent = new AtomicInteger();
+        ExecutorService senders = Executors.newFixedThreadPool(8);
+        long start = System.nanoTime();
+        try {
+            List<Future<?>> posts = new ArrayList<>();
+            for (int i = 0; i < WEBHOOKS; i++) {
+                int n = i;
+                posts.add(senders.submit(() -> {
+                    String claim = Claims.newClaimNumber();
+                    PackagedApp to = n % 2 == 0 ? first : second.get();
+                    try {
+                        if (to.postJson("/webhooks/insurance-claims", Claims.valid(claim)).statusCode() == 202) {
+                            accepted.add(claim);
+                        } else {
+                            refused.incrementAndGet();
+                        }
+                    } catch (IOException e) {
+                        refused.incrementAndGet();
+                    }
+                    sent.incrementAndGet();
+                    return null;
+                }));
+            }
+            await().atMost(DELIVERY).until(() -> sent.get() >= WEBHOOKS / 3);
+            second.get().kill();
+            long killedAt = System.nanoTime();
+            second.set(PackagedApp.start(shared, settings, WORK.resolve("b-restarted.log")));
+            System.out.printf("scale-out: instance b killed (kill -9) after %d of %d webhooks, back after %d ms%n",
+                    WEBHOOKS / 3, WEBHOOKS, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - killedAt));
+            for (Future<?> post : posts) {
+                post.get(DELIVERY.toSeconds(), TimeUnit.SECONDS);
+            }
+        } finally {
+            senders.shutdownNow();
+        }
+        // the restarted instance takes webhooks again
+        for (int i = 0; i < 100; i++) {
+            String claim = Claims.newClaimNumber();
+            assertEquals(202, second.get().postJson("/webhooks/insurance-claims", Claims.valid(claim)).statusCode());
+            accepted.add(claim);
+        }
+        await().atMost(DELIVERY).until(() -> sink.keys().containsAll(accepted));
+        long elapsedMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+        Map<String, Long> arrivals = sink.countsOf(accepted);
+        long repeats = arrivals.values().stream().mapToLong(c -> c - 1).sum();
+        System.out.printf("scale-out: %d webhooks sent alternately to two instances, %d accepted, %d refused while b was"
+                + " down, %d delivered, 0 lost, %d repeats (at-least-once), %d ms from first send to last delivery (%.0f/s)%n",
+                WEBHOOKS, accepted.size(), refused.get(), arrivals.size(), repeats, elapsedMs,
+                accepted.size() * 1000.0 / elapsedMs);
+        assertEquals(accepted.size(), arrivals.size(), "every accepted webhook reached the target");
+        assertTrue(accepted.size() >= WEBHOOKS / 2, "accepted " + accepted.size() + " of " + WEBHOOKS);
+    }
+
+    private void racingVersionsOfOneKeyNeverGoBackwards(PackagedApp first, PackagedApp second, Sink sink) throws Exception {
+        String claim = Claims.newClaimNumber();
+        Instant base = Instant.now().minus(Duration.ofHours(1)).truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
+        CyclicBarrier together = new CyclicBarrier(2);
+        ExecutorService instances = Executors.newFixedThreadPool(2);
+        try {
+            // each round both instances get a version of the same claim at the same moment; which one is newer alternates
+            Future<?> a = instances.submit(() -> race(first, claim, base, together, round -> 2 * round + round % 2));
+            Future<?> b = instances.submit(() -> race(second, claim, base, together, round -> 2 * round + 1 - round % 2));
+            a.get(DELIVERY.toSeconds(), TimeUnit.SECONDS);
+            b.get(DELIVERY.toSeconds(), TimeUnit.SECONDS);
+        } finally {
+            instances.shutdownNow();
+        }
+        String newest = base.plusSeconds(2L * RACE_ROUNDS - 1).toString();
+        await().atMost(DELIVERY).until(() -> sink.versionsOf(claim).contains(newest));
+        List<String> versions = sink.versionsOf(claim);
+        for (int i = 1; i < versions.size(); i++) {
+            assertTrue(Instant.parse(versions.get(i)).isAfter(Instant.parse(versions.get(i - 1))),
+                    "version " + versions.get(i) + " reached the target after " + versions.get(i - 1));
+        }
+        System.out.printf("scale-out: %d racing versions of %s through both instances, %d delivered, all in version order%n",
+                2 * RACE_ROUNDS, claim, versions.size());
+    }
+
+    interface Second {
+        int of(int round);
+    }
+
+    private static Void race(PackagedApp app, String claim, Instant base, CyclicBarrier together, Second second) throws Exception {
+        for (int round = 0; round < RACE_ROUNDS; round++) {
+            String reportedAt = base.plusSeconds(second.of(round)).toString();
+            together.await(30, TimeUnit.SECONDS);
+            int status = app.postJson("/webhooks/insurance-claims", Claims.valid(claim).replace("2026-11-27T09:14:00Z", reportedAt))
+                    .statusCode();
+            assertEquals(202, status);
+        }
+        return null;
+    }
+
+    private void filesInTheSharedInboxAreEachTakenOnce(Path shared, Sink sink) throws IOException {
+        Path inbox = shared.resolve("inbox").resolve("financial-compliance-docs");
+        Files.createDirectories(inbox);
+        Set<String> keys = new java.util.TreeSet<>();
+        List<String> names = new ArrayList<>();
+        for (int file = 1; file <= FILES; file++) {
+            StringBuilder csv = new StringBuilder("documentId,clientId,documentType,status,receivedAt,updatedAt,expiresOn,reviewerId,jurisdiction\n");
+            for (int row = 1; row <= ROWS_PER_FILE; row++) {
+                String id = "DOC-%d%07d".formatted(file, row);
+                keys.add(id);
+                csv.append(id).append(",CLI-0000582215,kyc-passport,received,2026-11-27T07:45:00Z,2026-11-27T07:45:00Z,2031-09-02,,DE\n");
+            }
+            String name = "scale-out-" + file + ".csv";
+            names.add(name);
+            Path tmp = inbox.getParent().resolve(name + ".tmp");
+            Files.writeString(tmp, csv, StandardCharsets.UTF_8);
+            Files.move(tmp, inbox.resolve(name));
+        }
+        Path reports = shared.resolve("reports").resolve("financial-compliance-docs");
+        await().atMost(DELIVERY).until(() -> reportsOf(reports, names).size() == FILES && sink.keys().containsAll(keys));
+        Map<String, List<JsonNode>> byFile = reportsOf(reports, names);
+        for (String name : names) {
+            assertEquals(1, byFile.get(name).size(), name + " has exactly one report");
+            assertEquals("completed", byFile.get(name).get(0).path("status").asText(), name + ": " + byFile.get(name));
+        }
+        System.out.printf("scale-out: %d files in the shared inbox, one report each, all %d rows at the target (%s)%n",
+                FILES, keys.size(), byFile.values().stream().map(r -> r.get(0).path("rowsRead").asText()).toList());
+    }
+
+    /** Reports by the original file name. */
+    private static Map<String, List<JsonNode>> reportsOf(Path reports, List<String> names) throws IOException {
+        if (!Files.isDirectory(reports)) {
+            return Map.of();
+        }
+        Map<String, List<JsonNode>> byFile = new HashMap<>();
+        try (Stream<Path> files = Files.list(reports)) {
+            for (Path report : files.filter(p -> p.getFileName().toString().endsWith(".report.json")).toList()) {
+                for (String name : names) {
+                    if (report.getFileName().toString().endsWith("-" + name + ".report.json")) {
+                        byFile.computeIfAbsent(name, n -> new ArrayList<>()).add(JSON.readTree(report.toFile()));
+                    }
+                }
+            }
+        }
+        return byFile;
+    }
+
+    private void aCronFiresOncePerPeriodAcrossBoth(Sink sink) {
+        // every 2 seconds on one instance or the other: 5 more pulls take at least 8 seconds; fired by both, about 4
+        int before = sink.pulls();
+        long from = System.nanoTime();
+        await().atMost(Duration.ofSeconds(30)).until(() -> sink.pulls() >= before + 5);
+        long elapsedMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - from);
+        System.out.printf("scale-out: a pull scheduled every 2 s fired 5 times in %d ms across both instances%n", elapsedMs);
+        assertTrue(elapsedMs >= 7_000, "5 pulls in " + elapsedMs + " ms: the cron fired on both instances");
+    }
+
+    private void aPauseOnOneInstancePausesTheOther(PackagedApp first, PackagedApp second) throws Exception {
+        assertEquals(2, first.postAsOperator("/api/flows/insurance-claims/pause").statusCode() / 100);
+        await().atMost(Duration.ofSeconds(15)).until(() -> "paused".equals(state(second, "insurance-claims")));
+        assertEquals(2, second.postAsOperator("/api/flows/insurance-claims/resume").statusCode() / 100);
+        await().atMost(Duration.ofSeconds(15)).until(() -> "running".equals(state(first, "insurance-claims")));
+    }
+
+    private static String state(PackagedApp app, String flow) throws IOException, InterruptedException {
+        HttpResponse<String> answer = app.get("/api/flows/" + flow);
+        return JSON.readTree(answer.body()).path("state").asText();
+    }
+
+    /** The http target of both instances: records every envelope's key and source timestamp, in arrival order. */
+    static final class Sink implements AutoCloseable {
+        private final HttpServer server;
+        private final ExecutorService executor = Executors.newFixedThreadPool(4);
+        private final Map<String, List<String>> versions = new ConcurrentHashMap<>();
+        private final AtomicInteger pulls = new AtomicInteger();
+
+        Sink() {
+            try {
+                server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 256);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            server.createContext("/records", exchange -> {
+                byte[] body;
+                try (InputStream in = exchange.getRequestBody()) {
+                    body = in.readAllBytes();
+                }
+                JsonNode envelopes = JSON.readTree(body);
+                // recorded before the answer: what the target acknowledged, it has
+                synchronized (versions) {
+                    for (JsonNode envelope : envelopes.isArray() ? envelopes : JSON.createArrayNode().add(envelopes)) {
+                        versions.computeIfAbsent(envelope.path("key").asText(), k -> new CopyOnWriteArrayList<>())
+                                .add(envelope.path("sourceTimestamp").asText());
+                    }
+                }
+                exchange.sendResponseHeaders(200, -1);
+                exchange.close();
+            });
+            server.createContext("/pull", exchange -> {
+                pulls.incrementAndGet();
+                byte[] page = "{\"items\":[],\"nextCursor\":null}".getBytes(StandardCharsets.UTF_8);
+                exchange.getResponseHeaders().add("Content-Type", "application/json");
+                exchange.sendResponseHeaders(200, page.length);
+                exchange.getResponseBody().write(page);
+                exchange.close();
+            });
+            server.setExecutor(executor);
+            server.start();
+        }
+
+        String url(String path) {
+            return "http://127.0.0.1:" + server.getAddress().getPort() + path;
+        }
+
+        Set<String> keys() {
+            return versions.keySet();
+        }
+
+        Map<String, Long> countsOf(List<String> keys) {
+            return keys.stream().filter(versions::containsKey)
+                    .collect(Collectors.toMap(k -> k, k -> (long) versions.get(k).size(), (a, b) -> a));
+        }
+
+        List<String> versionsOf(String key) {
+            return List.copyOf(versions.getOrDefault(key, List.of()));
+        }
+
+        int pulls() {
+            return pulls.get();
+        }
+
+        @Override
+        public void close() {
+            server.stop(0);
+            executor.shutdownNow();
+        }
+    }
+}

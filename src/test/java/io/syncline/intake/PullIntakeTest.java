@@ -11,7 +11,6 @@ import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.containsInAnyOrder;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import java.nio.file.Files;
 import java.time.Duration;
 import java.util.List;
 
@@ -32,6 +31,10 @@ class PullIntakeTest {
 
     static final String FLOW = PullSource.FLOW;
     static final String PATH = "/source/items";
+
+    /** Where the saved cursor is read from, by this instance or any other sharing the state store. */
+    @jakarta.inject.Inject
+    CursorStore cursors;
 
     @Test
     void pagesAreFollowedFromTheSavedCursorAndNothingIsTakenTwice() throws Exception {
@@ -56,7 +59,7 @@ class PullIntakeTest {
         assertThat(SyncData.outbox(FLOW).stream().map(e -> e.path("key").asText()).toList(), containsInAnyOrder("ITEM-1", "ITEM-3"));
         assertEquals(1, source.findAll(getRequestedFor(urlPathEqualTo(PATH)).withQueryParam("cursor", equalTo("c1"))).size(),
                 "a page is read once; later runs resume from the saved cursor");
-        assertEquals("c2", Files.readString(SyncData.dataDir().resolve("state").resolve(FLOW).resolve("cursor")));
+        assertEquals(java.util.Optional.of("c2"), cursors.load(FLOW));
 
         List<JsonNode> letters = SyncData.deadLetters(FLOW);
         assertEquals(1, letters.size());
@@ -70,7 +73,7 @@ class PullIntakeTest {
         int before = source.findAll(getRequestedFor(urlPathEqualTo(PATH)).withQueryParam("cursor", equalTo("c2"))).size();
         await().atMost(Duration.ofSeconds(30)).until(
                 () -> source.findAll(getRequestedFor(urlPathEqualTo(PATH)).withQueryParam("cursor", equalTo("c2"))).size() >= before + 2);
-        assertEquals("c2", Files.readString(SyncData.dataDir().resolve("state").resolve(FLOW).resolve("cursor")));
+        assertEquals(java.util.Optional.of("c2"), cursors.load(FLOW));
         // and the flow says it is failing, and why
         io.restassured.RestAssured.given().get("/api/flows/" + FLOW).then().statusCode(200)
                 .body("health.state", org.hamcrest.Matchers.equalTo("failing"))
@@ -84,7 +87,7 @@ class PullIntakeTest {
                 .willReturn(okJson("{\"items\":[],\"nextCursor\":\"c3\"}")));
         await().atMost(Duration.ofSeconds(30)).until(() -> SyncData.outbox(FLOW).size() == 3);
         await().atMost(Duration.ofSeconds(30)).until(
-                () -> Files.readString(SyncData.dataDir().resolve("state").resolve(FLOW).resolve("cursor")).equals("c3"));
+                () -> cursors.load(FLOW).equals(java.util.Optional.of("c3")));
         await().atMost(Duration.ofSeconds(30)).until(() -> !"failing".equals(io.restassured.RestAssured.given()
                 .get("/api/flows/" + FLOW).then().statusCode(200).extract().path("health.state")));
     }

@@ -13,13 +13,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
-import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
 
 import org.jboss.logging.Logger;
 
 import io.syncline.config.SyncConfig;
 import io.syncline.pipeline.Envelope;
+import io.quarkus.runtime.ShutdownEvent;
 import io.syncline.state.StateStore;
 
 /**
@@ -243,8 +244,8 @@ public class EvidenceStore {
     }
 
     /** Writes what was observed since the last write, and drops hours that left the window. */
-    @PreDestroy
-    synchronized void flushOnStop() {
+    /** At shutdown, while the state store's connection pool is still open (it closes before beans are destroyed). */
+    synchronized void flushOnStop(@Observes ShutdownEvent stopping) {
         try {
             flush();
         } catch (SQLException e) {

@@ -56,6 +56,8 @@ class ScaleOutIT {
     static final int RACE_ROUNDS = 40;
     static final int FILES = 3;
     static final int ROWS_PER_FILE = 400;
+    static final int BIG_FILE_ROWS = 60_000;
+    static final int THROUGHPUT_WEBHOOKS = 1000;
     static final Duration DELIVERY = Duration.ofSeconds(120);
 
     @Test
@@ -69,7 +71,7 @@ class ScaleOutIT {
             settings.put("sync.state.jdbc-url", database.url());
             settings.put("sync.state.username", "postgres");
             settings.put("sync.cluster.checkin-interval", "2s");
-            settings.put("sync.cluster.file-claim-timeout", "20s");
+            settings.put("sync.cluster.file-claim-timeout", "10s");
             settings.put("sync.flows.insurance-claims.target.kind", "http");
             settings.put("sync.flows.insurance-claims.target.url", sink.url("/records"));
             settings.put("sync.flows.insurance-claims.webhook.open", "true");
@@ -80,16 +82,32 @@ class ScaleOutIT {
             settings.put("sync.flows.manufacturing-production-output.pull.url", sink.url("/pull"));
 
             PackagedApp first = PackagedApp.start(shared, settings, WORK.resolve("a.log"));
-            AtomicReference<PackagedApp> second = new AtomicReference<>(PackagedApp.start(shared, settings, WORK.resolve("b.log")));
+            AtomicReference<PackagedApp> second = new AtomicReference<>();
+            PackagedApp[] apps = new PackagedApp[2];
             try {
+                // warm-up, then the rate of one instance alone
+                deliver(List.of(first), 200, sink);
+                double alone = deliver(List.of(first), THROUGHPUT_WEBHOOKS, sink);
+                second.set(PackagedApp.start(shared, settings, WORK.resolve("b.log")));
+                double together = deliver(List.of(first, second.get()), THROUGHPUT_WEBHOOKS, sink);
+                System.out.printf("scale-out: webhook to target, %d webhooks from 8 senders: one instance %.0f/s, two instances"
+                        + " %.0f/s, ratio %.2f (one machine of %d cores runs both, the broker and PostgreSQL)%n",
+                        THROUGHPUT_WEBHOOKS, alone, together, together / alone, Runtime.getRuntime().availableProcessors());
+
                 webhooksSentToBothWhileOneIsKilledAllArrive(first, second, shared, settings, sink);
                 racingVersionsOfOneKeyNeverGoBackwards(first, second.get(), sink);
                 filesInTheSharedInboxAreEachTakenOnce(shared, sink);
+                apps[0] = first;
+                apps[1] = second.get();
+                aFileWhoseInstanceIsKilledIsFinishedByTheOther(apps, shared, settings, sink);
                 aCronFiresOncePerPeriodAcrossBoth(sink);
-                aPauseOnOneInstancePausesTheOther(first, second.get());
+                aPauseOnOneInstancePausesTheOther(apps[0], apps[1]);
             } finally {
-                first.close();
-                second.get().close();
+                for (PackagedApp app : new PackagedApp[] { first, second.get(), apps[0], apps[1] }) {
+                    if (app != null) {
+                        app.close();
+                    }
+                }
             }
         }
     }
@@ -149,6 +167,78 @@ class ScaleOutIT {
                 accepted.size() * 1000.0 / elapsedMs);
         assertEquals(accepted.size(), arrivals.size(), "every accepted webhook reached the target");
         assertTrue(accepted.size() >= WEBHOOKS / 2, "accepted " + accepted.size() + " of " + WEBHOOKS);
+    }
+
+    /** Sends webhooks spread over the instances from 8 threads; records per second from the first send to the last delivery. */
+    private static double deliver(List<PackagedApp> instances, int webhooks, Sink sink) throws Exception {
+        List<String> claims = new ArrayList<>();
+        for (int i = 0; i < webhooks; i++) {
+            claims.add(Claims.newClaimNumber());
+        }
+        ExecutorService senders = Executors.newFixedThreadPool(8);
+        long start = System.nanoTime();
+        try {
+            List<Future<Integer>> answers = new ArrayList<>();
+            for (int i = 0; i < webhooks; i++) {
+                PackagedApp to = instances.get(i % instances.size());
+                String claim = claims.get(i);
+                answers.add(senders.submit(() -> to.postJson("/webhooks/insurance-claims", Claims.valid(claim)).statusCode()));
+            }
+            for (Future<Integer> answer : answers) {
+                assertEquals(202, answer.get(DELIVERY.toSeconds(), TimeUnit.SECONDS));
+            }
+        } finally {
+            senders.shutdownNow();
+        }
+        await().atMost(DELIVERY).pollInterval(Duration.ofMillis(20)).until(() -> sink.keys().containsAll(claims));
+        return webhooks * 1e9 / (System.nanoTime() - start);
+    }
+
+    private void aFileWhoseInstanceIsKilledIsFinishedByTheOther(PackagedApp[] apps, Path shared, Map<String, String> settings,
+            Sink sink) throws Exception {
+        String flow = "financial-compliance-docs";
+        String name = "scale-out-big.csv";
+        Path inbox = shared.resolve("inbox").resolve(flow);
+        Set<String> keys = new java.util.TreeSet<>();
+        StringBuilder csv = new StringBuilder("documentId,clientId,documentType,status,receivedAt,updatedAt,expiresOn,reviewerId,jurisdiction\n");
+        for (int row = 1; row <= BIG_FILE_ROWS; row++) {
+            String id = "DOC-9%07d".formatted(row);
+            keys.add(id);
+            csv.append(id).append(",CLI-0000582215,kyc-passport,received,2026-11-27T07:45:00Z,2026-11-27T07:45:00Z,2031-09-02,,DE\n");
+        }
+        Path tmp = inbox.getParent().resolve(name + ".tmp");
+        Files.writeString(tmp, csv, StandardCharsets.UTF_8);
+        Files.move(tmp, inbox.resolve(name));
+
+        // the instance that claimed the file shows it in progress; it is killed in the middle of it
+        int[] holder = { -1 };
+        await().atMost(DELIVERY).pollInterval(Duration.ofMillis(50)).until(() -> {
+            for (int i = 0; i < apps.length; i++) {
+                JsonNode progress = JSON.readTree(apps[i].get("/api/flows/" + flow).body()).path("progress");
+                if (name.equals(progress.path("source").asText()) && progress.path("rowsDone").asLong() > 0) {
+                    holder[0] = i;
+                    return true;
+                }
+            }
+            return false;
+        });
+        apps[holder[0]].kill();
+        long killedAt = System.nanoTime();
+        assertTrue(!sink.keys().containsAll(keys), "the kill came in the middle of the file");
+
+        Path reports = shared.resolve("reports").resolve(flow);
+        await().atMost(DELIVERY).until(() -> reportsOf(reports, List.of(name)).size() == 1 && sink.keys().containsAll(keys));
+        List<JsonNode> report = reportsOf(reports, List.of(name)).get(name);
+        assertEquals(1, report.size(), "one report: " + report);
+        assertEquals("completed", report.get(0).path("status").asText());
+        long resumedAfter = report.get(0).path("resumedAfterLine").asLong();
+        assertTrue(resumedAfter > 1, "the other instance resumed from the checkpoint: " + report.get(0));
+        long repeats = sink.countsOf(List.copyOf(keys)).values().stream().mapToLong(c -> c - 1).sum();
+        System.out.printf("scale-out: %d-row file, instance %s killed in the middle of it, the other finished it %d ms later,"
+                + " resumed after line %d, all %d rows at the target, %d repeats%n", BIG_FILE_ROWS, holder[0] == 0 ? "a" : "b",
+                TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - killedAt), resumedAfter, keys.size(), repeats);
+        assertTrue(repeats <= 2L * 200, "at most the chunk in flight at the kill is repeated: " + repeats);
+        apps[holder[0]] = PackagedApp.start(shared, settings, WORK.resolve("restarted-after-file.log"));
     }
 
     private void racingVersionsOfOneKeyNeverGoBackwards(PackagedApp first, PackagedApp second, Sink sink) throws Exception {

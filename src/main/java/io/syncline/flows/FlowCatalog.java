@@ -55,10 +55,13 @@ public class FlowCatalog {
     private final DeadLetterStore deadLetters;
     private final SalesforceBudget salesforceBudget;
     private final PausedFlows pausedFlows;
+    private final ClusterCounters clusterCounters;
 
     FlowCatalog(CamelContext camel, SyncConfig config, MeterRegistry registry, FlowHealth health, FlowActivity activity,
-            DeadLetterStore deadLetters, SalesforceBudget salesforceBudget, PausedFlows pausedFlows) {
+            DeadLetterStore deadLetters, SalesforceBudget salesforceBudget, PausedFlows pausedFlows,
+            ClusterCounters clusterCounters) {
         this.camel = camel;
+        this.clusterCounters = clusterCounters;
         this.pausedFlows = pausedFlows;
         this.salesforceBudget = salesforceBudget;
         this.config = config;
@@ -149,6 +152,7 @@ public class FlowCatalog {
             }
         }
         String state = state(flow, routes);
+        ClusterCounters.View counters = clusterCounters.view(id, counters(id));
         FlowHealth.Verdict verdict = health.evaluate(id, letters);
         FlowView.Health shownHealth = new FlowView.Health("running".equals(state) ? verdict.state() : state,
                 verdict.reasons(), verdict.lastSuccessAt() == null ? null : verdict.lastSuccessAt().toString(),
@@ -160,7 +164,7 @@ public class FlowCatalog {
                 flow.agentFacing(),
                 target(id, flow.target()),
                 flow.schedule().orElse(null), nextFire,
-                freshness(flow.freshness()), counters(id), activity.startedAt().toString(), activity.progress(id).orElse(null),
+                freshness(flow.freshness()), counters.counters(), counters.since().toString(), activity.progress(id).orElse(null),
                 routeViews);
     }
 

@@ -17,7 +17,9 @@ import io.syncline.freshness.FlowActivity;
  * @param openWebhooks whether its webhook accepts unsigned requests (null: it takes no webhooks now)
  * @param counters records by outcome since {@code countersSince}: received, accepted, rejected, published,
  *                 dead-lettered, stale-skipped
- * @param countersSince when this instance started counting (its start-up): counters are not kept across restarts
+ * @param countersSince when this instance started counting (its start-up): counters are not kept across restarts; on
+ *                      instances sharing a PostgreSQL store, the counters add up every instance's and this is when the
+ *                      first of them started
  */
 @JsonPropertyOrder({ "id", "industry", "dataFlow", "mode", "state", "health", "intakes", "signedWebhooks", "openWebhooks", "agentFacing",
         "target", "schedule", "nextFireTime", "freshness", "counters", "countersSince", "progress", "routes" })

@@ -429,6 +429,38 @@ public class StateStore {
         }
     }
 
+    /** Writes this instance's counters (flow, outcome, count since {@code startedAt}), replacing what it wrote before. */
+    public void saveCounters(String instanceId, long startedAt, Map<String, Map<String, Long>> counts) throws SQLException {
+        for (Map.Entry<String, Map<String, Long>> flow : counts.entrySet()) {
+            for (Map.Entry<String, Long> outcome : flow.getValue().entrySet()) {
+                upsert("sync_flow_counters", List.of("flow", "outcome", "instance_id"), List.of("started_at", "record_count"),
+                        flow.getKey(), outcome.getKey(), instanceId, startedAt, outcome.getValue());
+            }
+        }
+    }
+
+    /** The other instances' counters of a flow, summed by outcome, and when the first of them started counting. */
+    public record Counters(Map<String, Long> byOutcome, Long since) {
+    }
+
+    public Counters othersCounters(String flow, String instanceId) throws SQLException {
+        Map<String, Long> byOutcome = new HashMap<>();
+        Long since = null;
+        try (Connection connection = dataSource.getConnection(); PreparedStatement select = connection.prepareStatement(
+                "SELECT outcome, SUM(record_count), MIN(started_at) FROM sync_flow_counters"
+                        + " WHERE flow = ? AND instance_id <> ? GROUP BY outcome")) {
+            select.setString(1, flow);
+            select.setString(2, instanceId);
+            try (ResultSet rows = select.executeQuery()) {
+                while (rows.next()) {
+                    byOutcome.put(rows.getString(1), rows.getLong(2));
+                    since = since == null ? rows.getLong(3) : Math.min(since, rows.getLong(3));
+                }
+            }
+        }
+        return new Counters(byOutcome, since);
+    }
+
     /**
      * Claims a file of a shared inbox for this instance: true when no one holds it, this instance already does, or
      * its holder stopped renewing the claim before {@code staleBefore} (it was killed). One statement, so two

@@ -101,6 +101,7 @@ class ScaleOutIT {
                 apps[1] = second.get();
                 aFileWhoseInstanceIsKilledIsFinishedByTheOther(apps, shared, settings, sink);
                 aCronFiresOncePerPeriodAcrossBoth(sink);
+                bothInstancesShowTheSameCounters(apps[0], apps[1]);
                 aPauseOnOneInstancePausesTheOther(apps[0], apps[1]);
             } finally {
                 for (PackagedApp app : new PackagedApp[] { first, second.get(), apps[0], apps[1] }) {
@@ -336,6 +337,16 @@ class ScaleOutIT {
         long elapsedMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - from);
         System.out.printf("scale-out: a pull scheduled every 2 s fired 5 times in %d ms across both instances%n", elapsedMs);
         assertTrue(elapsedMs >= 7_000, "5 pulls in " + elapsedMs + " ms: the cron fired on both instances");
+    }
+
+    private void bothInstancesShowTheSameCounters(PackagedApp first, PackagedApp second) {
+        // each instance adds the others' counters to its own: with no traffic, both show the same sum
+        await().atMost(Duration.ofSeconds(15)).until(() -> {
+            JsonNode a = JSON.readTree(first.get("/api/flows/insurance-claims").body());
+            JsonNode b = JSON.readTree(second.get("/api/flows/insurance-claims").body());
+            return a.path("counters").equals(b.path("counters")) && a.path("countersSince").equals(b.path("countersSince"))
+                    && a.path("counters").path("published").asLong() >= 1400;
+        });
     }
 
     private void aPauseOnOneInstancePausesTheOther(PackagedApp first, PackagedApp second) throws Exception {

@@ -153,6 +153,22 @@ class StateStoreTest {
 
     @ParameterizedTest
     @MethodSource("databases")
+    void eachInstanceSeesTheOtherInstancesCountersSummedSinceTheFirstOfThemStarted(String database) throws Exception {
+        try (Database db = Database.of(database, "counters")) {
+            StateStore store = db.store();
+            store.saveCounters("a", 1000, Map.of("f", Map.of("published", 5L, "received", 6L)));
+            store.saveCounters("b", 2000, Map.of("f", Map.of("published", 7L), "g", Map.of("published", 1L)));
+            store.saveCounters("c", 3000, Map.of("f", Map.of("published", 1L)));
+            // a later write of an instance replaces its earlier one
+            store.saveCounters("b", 2000, Map.of("f", Map.of("published", 9L)));
+            assertEquals(new StateStore.Counters(Map.of("published", 10L), 2000L), store.othersCounters("f", "a"));
+            assertEquals(new StateStore.Counters(Map.of("published", 6L, "received", 6L), 1000L), store.othersCounters("f", "b"));
+            assertEquals(new StateStore.Counters(Map.of(), null), store.othersCounters("h", "a"));
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("databases")
     void aFileIsClaimedByOneInstanceUntilItsClaimGoesStale(String database) throws Exception {
         try (Database db = Database.of(database, "file-claims")) {
             StateStore a = db.store();

@@ -124,6 +124,11 @@ public final class PackagedApp implements AutoCloseable {
                 .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
     }
 
+    HttpResponse<String> deleteAsOperator(String path) throws IOException, InterruptedException {
+        return HTTP.send(HttpRequest.newBuilder(URI.create(url(path))).header("Authorization", Users.operatorAuthorization())
+                .DELETE().build(), HttpResponse.BodyHandlers.ofString());
+    }
+
     /** SIGTERM, as an orchestrator stops it; its exit code once it has exited. */
     int terminate() throws InterruptedException {
         process.destroy();

@@ -101,6 +101,7 @@ class ScaleOutIT {
                 apps[1] = second.get();
                 aFileWhoseInstanceIsKilledIsFinishedByTheOther(apps, shared, settings, sink);
                 aCronFiresOncePerPeriodAcrossBoth(sink);
+                deadLettersAreListedReplayedAndDeletedFromEitherInstance(apps[0], apps[1], sink);
                 bothInstancesShowTheSameCounters(apps[0], apps[1]);
                 aPauseOnOneInstancePausesTheOther(apps[0], apps[1]);
             } finally {
@@ -339,6 +340,38 @@ class ScaleOutIT {
         assertTrue(elapsedMs >= 7_000, "5 pulls in " + elapsedMs + " ms: the cron fired on both instances");
     }
 
+    private void deadLettersAreListedReplayedAndDeletedFromEitherInstance(PackagedApp first, PackagedApp second, Sink sink)
+            throws Exception {
+        String replayed = Claims.newClaimNumber();
+        String deleted = Claims.newClaimNumber();
+        sink.refuse(replayed);
+        sink.refuse(deleted);
+        assertEquals(202, first.postJson("/webhooks/insurance-claims", Claims.valid(replayed)).statusCode());
+        assertEquals(202, second.postJson("/webhooks/insurance-claims", Claims.valid(deleted)).statusCode());
+        // the dead letters are on the shared broker: each instance lists both, whichever instance wrote them
+        String replayedId = await().atMost(DELIVERY).until(() -> deadLetterId(second, replayed), id -> id != null);
+        String deletedId = await().atMost(DELIVERY).until(() -> deadLetterId(first, deleted), id -> id != null);
+        assertEquals(replayedId, deadLetterId(first, replayed));
+
+        sink.accept(replayed);
+        assertEquals(200, first.postAsOperator("/api/dead-letters/" + replayedId + "/replay").statusCode());
+        await().atMost(DELIVERY).until(() -> sink.keys().contains(replayed));
+        assertEquals(204, second.deleteAsOperator("/api/dead-letters/" + deletedId).statusCode());
+        await().atMost(Duration.ofSeconds(15)).until(() -> deadLetterId(first, replayed) == null && deadLetterId(first, deleted) == null
+                && deadLetterId(second, replayed) == null && deadLetterId(second, deleted) == null);
+        assertTrue(!sink.keys().contains(deleted), "a deleted dead letter is not delivered");
+    }
+
+    /** The id of the flow's dead letter with this key, as an instance lists it; null when there is none. */
+    private static String deadLetterId(PackagedApp app, String key) throws IOException, InterruptedException {
+        for (JsonNode letter : JSON.readTree(app.get("/api/dead-letters?flow=insurance-claims&limit=1000").body()).path("items")) {
+            if (key.equals(letter.path("key").asText())) {
+                return letter.path("id").asText();
+            }
+        }
+        return null;
+    }
+
     private void bothInstancesShowTheSameCounters(PackagedApp first, PackagedApp second) {
         // each instance adds the others' counters to its own: with no traffic, both show the same sum
         await().atMost(Duration.ofSeconds(15)).until(() -> {
@@ -367,6 +400,7 @@ class ScaleOutIT {
         private final ExecutorService executor = Executors.newFixedThreadPool(4);
         private final Map<String, List<String>> versions = new ConcurrentHashMap<>();
         private final AtomicInteger pulls = new AtomicInteger();
+        private final Set<String> refused = ConcurrentHashMap.newKeySet();
 
         Sink() {
             try {
@@ -380,6 +414,14 @@ class ScaleOutIT {
                     body = in.readAllBytes();
                 }
                 JsonNode envelopes = JSON.readTree(body);
+                for (JsonNode envelope : envelopes.isArray() ? envelopes : JSON.createArrayNode().add(envelopes)) {
+                    if (refused.contains(envelope.path("key").asText())) {
+                        // a permanent refusal: the record becomes a dead letter
+                        exchange.sendResponseHeaders(422, -1);
+                        exchange.close();
+                        return;
+                    }
+                }
                 // recorded before the answer: what the target acknowledged, it has
                 synchronized (versions) {
                     for (JsonNode envelope : envelopes.isArray() ? envelopes : JSON.createArrayNode().add(envelopes)) {
@@ -400,6 +442,15 @@ class ScaleOutIT {
             });
             server.setExecutor(executor);
             server.start();
+        }
+
+        /** Refuses the records of this key (422) until {@link #accept}. */
+        void refuse(String key) {
+            refused.add(key);
+        }
+
+        void accept(String key) {
+            refused.remove(key);
         }
 
         String url(String path) {

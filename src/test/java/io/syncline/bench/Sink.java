@@ -1,9 +1,5 @@
 package io.syncline.bench;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
-import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -12,6 +8,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicLong;
 
 import com.sun.net.httpserver.HttpServer;
+
+import io.syncline.support.LoopbackHttp;
 
 /**
  * The {@code http} target of the benchmark: answers 200 to every POST and timestamps, per envelope, when it arrived
@@ -36,23 +34,13 @@ final class Sink implements AutoCloseable {
     private volatile long lastArrivalNanos;
 
     Sink() {
-        try {
-            server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 256);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        server.createContext("/records", exchange -> {
-            byte[] body;
-            try (InputStream in = exchange.getRequestBody()) {
-                body = in.readAllBytes();
-            }
+        server = LoopbackHttp.start(executor, java.util.Map.of("/records", exchange -> {
+            byte[] body = LoopbackHttp.body(exchange);
             long now = System.nanoTime();
             exchange.sendResponseHeaders(200, -1);
             exchange.close();
             record(body, now);
-        });
-        server.setExecutor(executor);
-        server.start();
+        }));
     }
 
     String url() {

@@ -5,9 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
-import java.net.InetSocketAddress;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -35,10 +32,12 @@ import org.junit.jupiter.api.Test;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 
 import io.syncline.support.Claims;
 import io.syncline.support.DataDirResource;
+import io.syncline.support.LoopbackHttp;
 import io.syncline.support.StateDatabases;
 
 /**
@@ -403,45 +402,35 @@ class ScaleOutIT {
         private final Set<String> refused = ConcurrentHashMap.newKeySet();
 
         Sink() {
-            try {
-                server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 256);
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-            server.createContext("/records", exchange -> {
-                byte[] body;
-                try (InputStream in = exchange.getRequestBody()) {
-                    body = in.readAllBytes();
-                }
-                JsonNode envelopes = JSON.readTree(body);
-                for (JsonNode envelope : envelopes.isArray() ? envelopes : JSON.createArrayNode().add(envelopes)) {
-                    if (refused.contains(envelope.path("key").asText())) {
-                        // a permanent refusal: the record becomes a dead letter
-                        exchange.sendResponseHeaders(422, -1);
-                        exchange.close();
-                        return;
-                    }
-                }
-                // recorded before the answer: what the target acknowledged, it has
-                synchronized (versions) {
-                    for (JsonNode envelope : envelopes.isArray() ? envelopes : JSON.createArrayNode().add(envelopes)) {
-                        versions.computeIfAbsent(envelope.path("key").asText(), k -> new CopyOnWriteArrayList<>())
-                                .add(envelope.path("sourceTimestamp").asText());
-                    }
-                }
-                exchange.sendResponseHeaders(200, -1);
-                exchange.close();
-            });
-            server.createContext("/pull", exchange -> {
+            server = LoopbackHttp.start(executor, Map.of("/records", this::record, "/pull", exchange -> {
                 pulls.incrementAndGet();
                 byte[] page = "{\"items\":[],\"nextCursor\":null}".getBytes(StandardCharsets.UTF_8);
                 exchange.getResponseHeaders().add("Content-Type", "application/json");
                 exchange.sendResponseHeaders(200, page.length);
                 exchange.getResponseBody().write(page);
                 exchange.close();
-            });
-            server.setExecutor(executor);
-            server.start();
+            }));
+        }
+
+        private void record(HttpExchange exchange) throws IOException {
+            JsonNode envelopes = JSON.readTree(LoopbackHttp.body(exchange));
+            for (JsonNode envelope : envelopes.isArray() ? envelopes : JSON.createArrayNode().add(envelopes)) {
+                if (refused.contains(envelope.path("key").asText())) {
+                    // a permanent refusal: the record becomes a dead letter
+                    exchange.sendResponseHeaders(422, -1);
+                    exchange.close();
+                    return;
+                }
+            }
+            // recorded before the answer: what the target acknowledged, it has
+            synchronized (versions) {
+                for (JsonNode envelope : envelopes.isArray() ? envelopes : JSON.createArrayNode().add(envelopes)) {
+                    versions.computeIfAbsent(envelope.path("key").asText(), k -> new CopyOnWriteArrayList<>())
+                            .add(envelope.path("sourceTimestamp").asText());
+                }
+            }
+            exchange.sendResponseHeaders(200, -1);
+            exchange.close();
         }
 
         /** Refuses the records of this key (422) until {@link #accept}. */

@@ -461,6 +461,36 @@ public class StateStore {
         return new Counters(byOutcome, since);
     }
 
+    /** Five seconds of a flow's outcomes on one instance: records received, delivered, failed. */
+    public record OutcomeBucket(String flow, long start, long received, long delivered, long failed) {
+    }
+
+    /** Writes this instance's buckets (replacing what it wrote for the same ones) and forgets its own older than {@code oldest}. */
+    public void saveOutcomeBuckets(String instanceId, List<OutcomeBucket> buckets, long oldest) throws SQLException {
+        for (OutcomeBucket bucket : buckets) {
+            upsert("sync_recent_outcomes", List.of("flow", "instance_id", "bucket_start"), List.of("received", "delivered", "failed"),
+                    bucket.flow(), instanceId, bucket.start(), bucket.received(), bucket.delivered(), bucket.failed());
+        }
+        update("DELETE FROM sync_recent_outcomes WHERE bucket_start < ?", oldest);
+    }
+
+    /** The other instances' buckets from {@code oldest} on, summed per flow and bucket. */
+    public List<OutcomeBucket> othersOutcomeBuckets(String instanceId, long oldest) throws SQLException {
+        List<OutcomeBucket> buckets = new ArrayList<>();
+        try (Connection connection = dataSource.getConnection(); PreparedStatement select = connection.prepareStatement(
+                "SELECT flow, bucket_start, SUM(received), SUM(delivered), SUM(failed) FROM sync_recent_outcomes"
+                        + " WHERE instance_id <> ? AND bucket_start >= ? GROUP BY flow, bucket_start")) {
+            select.setString(1, instanceId);
+            select.setLong(2, oldest);
+            try (ResultSet rows = select.executeQuery()) {
+                while (rows.next()) {
+                    buckets.add(new OutcomeBucket(rows.getString(1), rows.getLong(2), rows.getLong(3), rows.getLong(4), rows.getLong(5)));
+                }
+            }
+        }
+        return buckets;
+    }
+
     /**
      * Claims a file of a shared inbox for this instance: true when no one holds it, this instance already does, or
      * its holder stopped renewing the claim before {@code staleBefore} (it was killed). One statement, so two

@@ -169,6 +169,24 @@ class StateStoreTest {
 
     @ParameterizedTest
     @MethodSource("databases")
+    void eachInstanceReadsTheOtherInstancesRecentOutcomesSummedPerBucket(String database) throws Exception {
+        try (Database db = Database.of(database, "recent-outcomes")) {
+            StateStore store = db.store();
+            store.saveOutcomeBuckets("a", List.of(new StateStore.OutcomeBucket("f", 5000, 10, 2, 8)), 0);
+            store.saveOutcomeBuckets("b", List.of(new StateStore.OutcomeBucket("f", 5000, 4, 4, 0),
+                    new StateStore.OutcomeBucket("f", 10000, 1, 0, 1)), 0);
+            store.saveOutcomeBuckets("c", List.of(new StateStore.OutcomeBucket("f", 5000, 1, 1, 0)), 0);
+            // b writes its bucket again, grown; and buckets before 5000 are forgotten
+            store.saveOutcomeBuckets("b", List.of(new StateStore.OutcomeBucket("f", 0, 9, 9, 9),
+                    new StateStore.OutcomeBucket("f", 10000, 3, 0, 3)), 5000);
+            assertEquals(Set.of(new StateStore.OutcomeBucket("f", 5000, 5, 5, 0), new StateStore.OutcomeBucket("f", 10000, 3, 0, 3)),
+                    Set.copyOf(store.othersOutcomeBuckets("a", 0)));
+            assertEquals(List.of(new StateStore.OutcomeBucket("f", 10000, 3, 0, 3)), store.othersOutcomeBuckets("a", 10000));
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("databases")
     void aFileIsClaimedByOneInstanceUntilItsClaimGoesStale(String database) throws Exception {
         try (Database db = Database.of(database, "file-claims")) {
             StateStore a = db.store();

@@ -53,6 +53,7 @@ class ScaleOutIT {
     static final ObjectMapper JSON = new ObjectMapper();
     static final int WEBHOOKS = 2000;
     static final int RACE_ROUNDS = 40;
+    static final int RACE_DOCUMENTS = 200;
     static final int FILES = 3;
     static final int ROWS_PER_FILE = 400;
     static final int BIG_FILE_ROWS = 60_000;
@@ -77,6 +78,7 @@ class ScaleOutIT {
             settings.put("sync.flows.financial-compliance-docs.target.kind", "http");
             settings.put("sync.flows.financial-compliance-docs.target.url", sink.url("/records"));
             settings.put("sync.flows.financial-compliance-docs.schedule", "0/2 * * * * ?");
+            settings.put("sync.flows.financial-compliance-docs.webhook.open", "true");
             settings.put("sync.flows.manufacturing-production-output.schedule", "0/2 * * * * ?");
             settings.put("sync.flows.manufacturing-production-output.pull.url", sink.url("/pull"));
 
@@ -96,6 +98,7 @@ class ScaleOutIT {
                 webhooksSentToBothWhileOneIsKilledAllArrive(first, second, shared, settings, sink);
                 racingVersionsOfOneKeyNeverGoBackwards(first, second.get(), sink);
                 filesInTheSharedInboxAreEachTakenOnce(shared, sink);
+                webhooksRacingTheNightlyFileNeverGoBackwards(first, second.get(), shared, sink);
                 apps[0] = first;
                 apps[1] = second.get();
                 aFileWhoseInstanceIsKilledIsFinishedByTheOther(apps, shared, settings, sink);
@@ -309,6 +312,47 @@ class ScaleOutIT {
         }
         System.out.printf("scale-out: %d files in the shared inbox, one report each, all %d rows at the target (%s)%n",
                 FILES, keys.size(), byFile.values().stream().map(r -> r.get(0).path("rowsRead").asText()).toList());
+    }
+
+    /**
+     * The same documents arrive as webhooks (newer) at one instance while the file (older) is taken by whichever instance
+     * claims it: at the target no document's version goes backwards, and the newer one is the last.
+     */
+    private void webhooksRacingTheNightlyFileNeverGoBackwards(PackagedApp first, PackagedApp second, Path shared, Sink sink)
+            throws Exception {
+        String older = "2026-11-27T07:45:00Z";
+        String newer = "2026-11-27T09:14:00Z";
+        List<String> documents = new ArrayList<>();
+        StringBuilder csv = new StringBuilder("documentId,clientId,documentType,status,receivedAt,updatedAt,expiresOn,reviewerId,jurisdiction\n");
+        for (int row = 1; row <= RACE_DOCUMENTS; row++) {
+            String id = "DOC-77%06d".formatted(row);
+            documents.add(id);
+            csv.append(id).append(",CLI-0000582215,kyc-passport,received,2026-11-25T08:02:11Z,").append(older)
+                    .append(",2031-09-02,,DE\n");
+        }
+        Path inbox = shared.resolve("inbox").resolve("financial-compliance-docs");
+        Path tmp = inbox.getParent().resolve("nightly-race.csv.tmp");
+        Files.writeString(tmp, csv, StandardCharsets.UTF_8);
+        Files.move(tmp, inbox.resolve("nightly-race.csv"));
+        String example = Files.readString(Path.of("examples", "financial-compliance-docs", "valid.json"));
+        for (int i = 0; i < documents.size(); i++) {
+            PackagedApp to = i % 2 == 0 ? first : second;
+            assertEquals(202, to.postJson("/webhooks/financial-compliance-docs",
+                    example.replace("DOC-00731840", documents.get(i))).statusCode());
+        }
+        await().atMost(DELIVERY).until(() -> documents.stream().allMatch(d -> sink.versionsOf(d).contains(newer))
+                && reportsOf(shared.resolve("reports").resolve("financial-compliance-docs"), List.of("nightly-race.csv")).size() == 1);
+        int fileFirst = 0;
+        for (String document : documents) {
+            List<String> versions = sink.versionsOf(document);
+            assertEquals(newer, versions.get(versions.size() - 1), document + " ended on the older version: " + versions);
+            assertTrue(!versions.subList(versions.indexOf(newer), versions.size()).contains(older),
+                    document + " went backwards: " + versions);
+            fileFirst += versions.contains(older) ? 1 : 0;
+        }
+        System.out.printf("scale-out: %d documents as webhooks (newer) racing the file (older) on two instances: %d got the"
+                + " file's version first, %d never (stale), none went backwards%n", documents.size(), fileFirst,
+                documents.size() - fileFirst);
     }
 
     /** Reports by the original file name. */

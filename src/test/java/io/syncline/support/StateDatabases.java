@@ -49,7 +49,12 @@ public final class StateDatabases {
             dataSource.setURL(url());
             dataSource.setUser("postgres");
             if (migrated) {
-                migrate(dataSource, "classpath:db/state", "classpath:db/quartz");
+                try {
+                    migrate(dataSource, "classpath:db/state", "classpath:db/quartz");
+                } catch (RuntimeException e) {
+                    close();
+                    throw e;
+                }
             }
         }
 

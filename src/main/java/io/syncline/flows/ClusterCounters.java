@@ -5,11 +5,7 @@ import java.time.Instant;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 
-import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 
@@ -21,6 +17,7 @@ import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.Startup;
 import io.syncline.config.SyncConfig;
 import io.syncline.freshness.FlowActivity;
+import io.syncline.state.CheckIns;
 import io.syncline.state.StateStore;
 
 /**
@@ -43,21 +40,14 @@ public class ClusterCounters {
     private final MeterRegistry registry;
     private final FlowActivity activity;
     private final String instanceId;
-    private ScheduledExecutorService writer;
 
-    ClusterCounters(StateStore store, MeterRegistry registry, FlowActivity activity, SyncConfig config) {
+    ClusterCounters(StateStore store, MeterRegistry registry, FlowActivity activity, SyncConfig config, CheckIns checkIns) {
         this.store = store;
         this.registry = registry;
         this.activity = activity;
         this.instanceId = config.instanceId();
         if (store.shared()) {
-            writer = Executors.newSingleThreadScheduledExecutor(r -> {
-                Thread thread = new Thread(r, "syncline-cluster-counters");
-                thread.setDaemon(true);
-                return thread;
-            });
-            long every = config.cluster().checkinInterval().toMillis();
-            writer.scheduleWithFixedDelay(this::write, every, every, TimeUnit.MILLISECONDS);
+            checkIns.every(config.cluster().checkinInterval(), this::write);
         }
     }
 
@@ -96,13 +86,6 @@ public class ClusterCounters {
     void writeOnStop(@Observes ShutdownEvent stopping) {
         if (store.shared()) {
             write();
-        }
-    }
-
-    @PreDestroy
-    void stop() {
-        if (writer != null) {
-            writer.shutdownNow();
         }
     }
 }

@@ -8,16 +8,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 
-import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import org.jboss.logging.Logger;
 
 import io.syncline.config.SyncConfig;
+import io.syncline.state.CheckIns;
 import io.syncline.state.StateStore;
 
 /**
@@ -46,20 +43,13 @@ public class RecentOutcomes {
     private volatile List<StateStore.OutcomeBucket> others = List.of();
     private volatile long othersReadAt;
     static final long OTHERS_REFRESH_MS = 2_000;
-    private ScheduledExecutorService writer;
 
-    RecentOutcomes(SyncConfig config, StateStore store) {
+    RecentOutcomes(SyncConfig config, StateStore store, CheckIns checkIns) {
         this.config = config;
         this.store = store;
         this.instanceId = config.instanceId();
         if (store.shared()) {
-            writer = Executors.newSingleThreadScheduledExecutor(r -> {
-                Thread thread = new Thread(r, "syncline-recent-outcomes");
-                thread.setDaemon(true);
-                return thread;
-            });
-            long every = config.cluster().checkinInterval().toMillis();
-            writer.scheduleWithFixedDelay(this::write, every, every, TimeUnit.MILLISECONDS);
+            checkIns.every(config.cluster().checkinInterval(), this::write);
         }
     }
 
@@ -78,13 +68,6 @@ public class RecentOutcomes {
             store.saveOutcomeBuckets(instanceId, buckets, now - longestWindowMs() - BUCKET_MS);
         } catch (SQLException | RuntimeException e) {
             LOG.warnf("This instance's recent outcomes could not be written to the state store: %s", e.getMessage());
-        }
-    }
-
-    @PreDestroy
-    void stop() {
-        if (writer != null) {
-            writer.shutdownNow();
         }
     }
 

@@ -2,11 +2,8 @@ package io.syncline.intake;
 
 import java.nio.file.Path;
 import java.sql.SQLException;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
+import java.time.Duration;
 
-import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Named;
 
@@ -14,6 +11,7 @@ import org.apache.camel.spi.IdempotentRepository;
 import org.jboss.logging.Logger;
 
 import io.syncline.config.SyncConfig;
+import io.syncline.state.CheckIns;
 import io.syncline.state.StateStore;
 
 /**
@@ -32,10 +30,12 @@ public class FileClaims implements IdempotentRepository {
     private final StateStore store;
     private final SyncConfig config;
     private final String instanceId;
-    private ScheduledExecutorService renewal;
+    private final CheckIns checkIns;
+    private boolean renewing;
 
-    FileClaims(StateStore store, SyncConfig config) {
+    FileClaims(StateStore store, SyncConfig config, CheckIns checkIns) {
         this.store = store;
+        this.checkIns = checkIns;
         this.config = config;
         this.instanceId = config.instanceId();
     }
@@ -104,28 +104,16 @@ public class FileClaims implements IdempotentRepository {
     }
 
     private synchronized void startRenewal() {
-        if (renewal != null) {
+        if (renewing) {
             return;
         }
-        long every = Math.max(1000, config.cluster().fileClaimTimeout().toMillis() / 4);
-        renewal = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread thread = new Thread(r, "syncline-file-claims");
-            thread.setDaemon(true);
-            return thread;
-        });
-        renewal.scheduleWithFixedDelay(() -> {
+        renewing = true;
+        checkIns.every(Duration.ofMillis(Math.max(1000, config.cluster().fileClaimTimeout().toMillis() / 4)), () -> {
             try {
                 store.renewFileClaims(instanceId, System.currentTimeMillis());
             } catch (SQLException | RuntimeException e) {
                 LOG.warnf("File claims could not be renewed: %s", e.getMessage());
             }
-        }, every, every, TimeUnit.MILLISECONDS);
-    }
-
-    @PreDestroy
-    synchronized void stopRenewal() {
-        if (renewal != null) {
-            renewal.shutdownNow();
-        }
+        });
     }
 }

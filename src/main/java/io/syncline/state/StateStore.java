@@ -358,12 +358,7 @@ public class StateStore {
     /** When each flow last delivered (epoch milliseconds), whichever instance delivered it. */
     public Map<String, Long> lastSuccesses() throws SQLException {
         Map<String, Long> successes = new HashMap<>();
-        try (Connection connection = dataSource.getConnection(); Statement select = connection.createStatement();
-                ResultSet rows = select.executeQuery("SELECT flow, last_success FROM sync_flow_activity")) {
-            while (rows.next()) {
-                successes.put(rows.getString(1), rows.getLong(2));
-            }
-        }
+        query("SELECT flow, last_success FROM sync_flow_activity", row -> successes.put(row.getString(1), row.getLong(2)));
         return successes;
     }
 
@@ -376,14 +371,10 @@ public class StateStore {
     }
 
     public Optional<Checkpoint> checkpoint(String flow, String fileName) throws SQLException {
-        try (Connection connection = dataSource.getConnection(); PreparedStatement select = connection.prepareStatement(
-                "SELECT file_identity, completed_line FROM sync_file_checkpoints WHERE flow = ? AND file_name = ?")) {
-            select.setString(1, flow);
-            select.setString(2, fileName);
-            try (ResultSet row = select.executeQuery()) {
-                return row.next() ? Optional.of(new Checkpoint(row.getString(1), row.getLong(2))) : Optional.empty();
-            }
-        }
+        List<Checkpoint> found = new ArrayList<>(1);
+        query("SELECT file_identity, completed_line FROM sync_file_checkpoints WHERE flow = ? AND file_name = ?",
+                row -> found.add(new Checkpoint(row.getString(1), row.getLong(2))), flow, fileName);
+        return found.stream().findFirst();
     }
 
     public void saveCheckpoint(String flow, String fileName, String fileIdentity, long completedLine) throws SQLException {
@@ -396,13 +387,9 @@ public class StateStore {
     }
 
     public Optional<String> cursor(String flow) throws SQLException {
-        try (Connection connection = dataSource.getConnection(); PreparedStatement select = connection.prepareStatement(
-                "SELECT cursor_value FROM sync_pull_cursors WHERE flow = ?")) {
-            select.setString(1, flow);
-            try (ResultSet row = select.executeQuery()) {
-                return row.next() ? Optional.of(row.getString(1)) : Optional.empty();
-            }
-        }
+        List<String> found = new ArrayList<>(1);
+        query("SELECT cursor_value FROM sync_pull_cursors WHERE flow = ?", row -> found.add(row.getString(1)), flow);
+        return found.stream().findFirst();
     }
 
     public void saveCursor(String flow, String cursor) throws SQLException {
@@ -412,12 +399,7 @@ public class StateStore {
     /** The flows an operator paused, on whichever instance. */
     public Set<String> pausedFlows() throws SQLException {
         Set<String> paused = new TreeSet<>();
-        try (Connection connection = dataSource.getConnection(); Statement select = connection.createStatement();
-                ResultSet rows = select.executeQuery("SELECT flow FROM sync_paused_flows")) {
-            while (rows.next()) {
-                paused.add(rows.getString(1));
-            }
-        }
+        query("SELECT flow FROM sync_paused_flows", row -> paused.add(row.getString(1)));
         return paused;
     }
 
@@ -445,20 +427,13 @@ public class StateStore {
 
     public Counters othersCounters(String flow, String instanceId) throws SQLException {
         Map<String, Long> byOutcome = new HashMap<>();
-        Long since = null;
-        try (Connection connection = dataSource.getConnection(); PreparedStatement select = connection.prepareStatement(
-                "SELECT outcome, SUM(record_count), MIN(started_at) FROM sync_flow_counters"
-                        + " WHERE flow = ? AND instance_id <> ? GROUP BY outcome")) {
-            select.setString(1, flow);
-            select.setString(2, instanceId);
-            try (ResultSet rows = select.executeQuery()) {
-                while (rows.next()) {
-                    byOutcome.put(rows.getString(1), rows.getLong(2));
-                    since = since == null ? rows.getLong(3) : Math.min(since, rows.getLong(3));
-                }
-            }
-        }
-        return new Counters(byOutcome, since);
+        long[] since = { Long.MAX_VALUE };
+        query("SELECT outcome, SUM(record_count), MIN(started_at) FROM sync_flow_counters"
+                + " WHERE flow = ? AND instance_id <> ? GROUP BY outcome", row -> {
+                    byOutcome.put(row.getString(1), row.getLong(2));
+                    since[0] = Math.min(since[0], row.getLong(3));
+                }, flow, instanceId);
+        return new Counters(byOutcome, byOutcome.isEmpty() ? null : since[0]);
     }
 
     /** Five seconds of a flow's outcomes on one instance: records received, delivered, failed. */
@@ -477,17 +452,10 @@ public class StateStore {
     /** The other instances' buckets from {@code oldest} on, summed per flow and bucket. */
     public List<OutcomeBucket> othersOutcomeBuckets(String instanceId, long oldest) throws SQLException {
         List<OutcomeBucket> buckets = new ArrayList<>();
-        try (Connection connection = dataSource.getConnection(); PreparedStatement select = connection.prepareStatement(
-                "SELECT flow, bucket_start, SUM(received), SUM(delivered), SUM(failed) FROM sync_recent_outcomes"
-                        + " WHERE instance_id <> ? AND bucket_start >= ? GROUP BY flow, bucket_start")) {
-            select.setString(1, instanceId);
-            select.setLong(2, oldest);
-            try (ResultSet rows = select.executeQuery()) {
-                while (rows.next()) {
-                    buckets.add(new OutcomeBucket(rows.getString(1), rows.getLong(2), rows.getLong(3), rows.getLong(4), rows.getLong(5)));
-                }
-            }
-        }
+        query("SELECT flow, bucket_start, SUM(received), SUM(delivered), SUM(failed) FROM sync_recent_outcomes"
+                + " WHERE instance_id <> ? AND bucket_start >= ? GROUP BY flow, bucket_start",
+                row -> buckets.add(new OutcomeBucket(row.getString(1), row.getLong(2), row.getLong(3), row.getLong(4), row.getLong(5))),
+                instanceId, oldest);
         return buckets;
     }
 
@@ -545,6 +513,26 @@ public class StateStore {
                 : "MERGE INTO " + table + " (" + String.join(", ", columns) + ") KEY (" + String.join(", ", keyColumns)
                         + ") VALUES (" + placeholders + ")";
         return update(sql, values);
+    }
+
+    /** One row of a {@link #query}'s result. */
+    @FunctionalInterface
+    private interface RowReader {
+        void read(ResultSet row) throws SQLException;
+    }
+
+    /** Runs a select with its parameters, handing each row to {@code reader}. */
+    private void query(String sql, RowReader reader, Object... values) throws SQLException {
+        try (Connection connection = dataSource.getConnection(); PreparedStatement select = connection.prepareStatement(sql)) {
+            for (int i = 0; i < values.length; i++) {
+                select.setObject(i + 1, values[i]);
+            }
+            try (ResultSet rows = select.executeQuery()) {
+                while (rows.next()) {
+                    reader.read(rows);
+                }
+            }
+        }
     }
 
     private int update(String sql, Object... values) throws SQLException {

@@ -188,8 +188,8 @@ class PackagedAppIT {
         java.nio.file.Files.deleteIfExists(noSchema);
         assertTrue(PackagedApp.runUntilExit(dataDir, Map.of("sync.flows.retail-gift-cards.mode", "realtime"), noSchema) != 0);
         String log = java.nio.file.Files.readString(noSchema);
-        assertTrue(log.contains("flow retail-gift-cards: no schema at schemas/retail-gift-cards.schema.json"), log);
-        assertTrue(log.contains("no route file under routes/<industry>/ defines an intake for sync.flows.retail-gift-cards.mode"), log);
+        assertTrue(log.contains("flow retail-gift-cards: no schema at flows/retail-gift-cards/schema.json"), log);
+        assertTrue(log.contains("no route.yaml of a flow folder (flows/retail-gift-cards/) defines an intake for sync.flows.retail-gift-cards.mode"), log);
     }
 
     /** Event ids the CRM answered 200 to. */

@@ -1,0 +1,107 @@
+package io.syncline.packaged;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+import org.junit.jupiter.api.Test;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.syncline.support.DataDirResource;
+
+/**
+ * A flow that exists only in a folder outside the jar ({@code sync.flows-dir}), run by the packaged application, and
+ * the offline check run by the same jar.
+ */
+class FlowFoldersIT {
+
+    static final ObjectMapper JSON = new ObjectMapper();
+    static final Path WORK = Path.of("target", "it-data").toAbsolutePath();
+    static final Path EXTERNAL = Path.of("src/test/resources/external-flows").toAbsolutePath();
+    static final String FLOW = "healthcare-lab-results";
+
+    @Test
+    void aSixteenthFlowDefinedOnlyOutsideTheJarTakesWebhooksIntoTheOutbox() throws Exception {
+        Path dataDir = WORK.resolve("flow-folders");
+        DataDirResource.deleteRecursively(dataDir);
+        Path flowsDir = copy(EXTERNAL, WORK.resolve("flow-folders-flows"));
+        Path examples = flowsDir.resolve(FLOW).resolve("examples");
+        try (PackagedApp app = PackagedApp.start(dataDir, Map.of("sync.flows-dir", flowsDir.toString()),
+                WORK.resolve("flow-folders.log"))) {
+            HttpResponse<String> accepted = app.postJson("/webhooks/" + FLOW, Files.readString(examples.resolve("valid.json")));
+            assertEquals(202, accepted.statusCode(), accepted.body());
+            Path outbox = dataDir.resolve("outbox").resolve(FLOW);
+            await().atMost(Duration.ofSeconds(20)).until(() -> Outbox.keyCounts(outbox).containsKey("LAB-20261127001"));
+
+            HttpResponse<String> refused = app.postJson("/webhooks/" + FLOW, Files.readString(examples.resolve("invalid.json")));
+            assertEquals(400, refused.statusCode(), refused.body());
+
+            JsonNode flow = JSON.readTree(app.get("/api/flows/" + FLOW).body());
+            assertEquals("Lab results", flow.path("dataFlow").asText(), flow.toString());
+            assertEquals(List.of("webhook"), JSON.convertValue(flow.path("intakes"), List.class));
+            JsonNode flows = JSON.readTree(app.get("/api/flows").body());
+            assertEquals(16, flows.size(), "the fifteen built-in flows and the one of the folder");
+            // a built-in flow still takes its webhooks
+            assertEquals(202, app.postJson("/webhooks/insurance-claims", io.syncline.support.Claims.valid(
+                    io.syncline.support.Claims.newClaimNumber())).statusCode());
+        }
+    }
+
+    @Test
+    void theCheckCommandOfTheJarPassesGoodFoldersAndNamesEachProblemOfBrokenOnes() throws Exception {
+        assertEquals(0, check(EXTERNAL, WORK.resolve("check-good.log")));
+        assertEquals(0, check(Path.of("src/main/resources/flows").toAbsolutePath(), WORK.resolve("check-built-in.log")));
+        Path log = WORK.resolve("check-broken.log");
+        assertEquals(1, check(Path.of("src/test/resources/flow-check").toAbsolutePath(), log));
+        String output = Files.readString(log);
+        for (String file : List.of("healthcare-bad-yaml/route.yaml: ", "healthcare-unknown-template/route.yaml: ",
+                "healthcare-bad-schema/schema.json: ", "healthcare-unknown-key/flow.properties: ",
+                "healthcare-bad-cron/flow.properties: ")) {
+            assertTrue(output.contains(file), file + " in:\n" + output);
+        }
+        assertTrue(!output.contains("Listening on"), "the check starts nothing:\n" + output);
+    }
+
+    private static int check(Path flowsDir, Path log) throws IOException, InterruptedException {
+        String runner = System.getProperty("syncline.runner", "target/quarkus-app/quarkus-run.jar");
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-jar", runner, "check", flowsDir.toString()));
+        Files.createDirectories(log.getParent());
+        Files.deleteIfExists(log);
+        Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        if (!process.waitFor(60, TimeUnit.SECONDS)) {
+            process.destroyForcibly().waitFor();
+            throw new AssertionError("check did not exit; see " + log);
+        }
+        return process.exitValue();
+    }
+
+    /** A copy the test may edit while the application runs. */
+    static Path copy(Path from, Path to) throws IOException {
+        DataDirResource.deleteRecursively(to);
+        try (Stream<Path> paths = Files.walk(from)) {
+            for (Path path : paths.toList()) {
+                Path target = to.resolve(from.relativize(path).toString());
+                if (Files.isDirectory(path)) {
+                    Files.createDirectories(target);
+                } else {
+                    Files.copy(path, target);
+                }
+            }
+        }
+        return to;
+    }
+}

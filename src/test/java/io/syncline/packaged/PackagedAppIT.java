@@ -139,7 +139,7 @@ class PackagedAppIT {
         mes.start();
         try {
             String flow = "manufacturing-production-output";
-            String item = java.nio.file.Files.readString(Path.of("examples", flow, "valid.json"));
+            String item = java.nio.file.Files.readString(io.syncline.support.Examples.file(flow, "valid.json"));
             JsonNode template = JSON.readTree(item);
             java.util.function.IntFunction<String> itemNo = n -> ((com.fasterxml.jackson.databind.node.ObjectNode) template.deepCopy())
                     .put("outputRecordId", template.path("outputRecordId").asText() + "-" + n).toString();

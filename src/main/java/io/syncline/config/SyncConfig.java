@@ -159,6 +159,13 @@ public interface SyncConfig {
      */
     Optional<String> flowsDir();
 
+    /**
+     * How often the folders of {@link #flowsDir()} are looked at while Syncline runs: an edited route.yaml or
+     * schema.json is checked and, if it passes, reloads its flow alone.
+     */
+    @WithDefault("2s")
+    Duration flowsReloadInterval();
+
     /** The flow's settings, or an error naming the flow when it has no {@code sync.flows.<id>} block. */
     default Flow flow(String flowId) {
         Flow flow = flows().get(flowId);

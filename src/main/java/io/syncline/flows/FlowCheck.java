@@ -63,14 +63,17 @@ public final class FlowCheck {
         if (folders.isEmpty()) {
             return List.of(flowsDir + ": no flow folders in it");
         }
-        FlowSchemas schemas = new FlowSchemas(json, folders);
         List<String> problems = new ArrayList<>();
-        for (FlowFolders.Folder folder : folders.values()) {
-            String where = folder.id() + "/";
-            problems.addAll(settings(folder, where));
-            problems.addAll(route(folder, where));
-            problems.addAll(schema(folder, where, schemas));
-        }
+        folders.values().forEach(folder -> problems.addAll(check(folder)));
+        return problems;
+    }
+
+    /** The problems of one flow folder outside the jar, each line starting with {@code <flow-id>/<file>: }. */
+    public List<String> check(FlowFolders.Folder folder) {
+        String where = folder.id() + "/";
+        List<String> problems = new ArrayList<>(settings(folder, where));
+        problems.addAll(route(folder, where));
+        problems.addAll(schema(folder, where, new FlowSchemas(json, Map.of(folder.id(), folder))));
         return problems;
     }
 

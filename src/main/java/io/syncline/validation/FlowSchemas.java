@@ -64,6 +64,11 @@ public class FlowSchemas {
         return schemas.computeIfAbsent(flowId, this::load);
     }
 
+    /** Reads the flow's schema again (its folder changed); the previous one stays if the new one does not load. */
+    public void reload(String flowId) {
+        schemas.put(flowId, load(flowId));
+    }
+
     private FlowSchema load(String flowId) {
         FlowFolders.Folder folder = folders.getOrDefault(flowId, new FlowFolders.Folder(flowId, java.util.Optional.empty()));
         String where = folder.describe(FlowFolders.SCHEMA);

@@ -23,8 +23,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.syncline.support.DataDirResource;
 
 /**
- * A flow that exists only in a folder outside the jar ({@code sync.flows-dir}), run by the packaged application, and
- * the offline check run by the same jar.
+ * A flow that exists only in a folder outside the jar ({@code sync.flows-dir}), run by the packaged application and
+ * reloaded when its folder is edited, and the offline check run by the same jar.
  */
 class FlowFoldersIT {
 
@@ -57,7 +57,50 @@ class FlowFoldersIT {
             // a built-in flow still takes its webhooks
             assertEquals(202, app.postJson("/webhooks/insurance-claims", io.syncline.support.Claims.valid(
                     io.syncline.support.Claims.newClaimNumber())).statusCode());
+
+            // Reload while running: the schema now requires "abnormal"; a record without it, valid until now, is a 400.
+            assertEquals(202, app.postJson("/webhooks/" + FLOW, result(1, false)).statusCode());
+            Path schema = flowsDir.resolve(FLOW).resolve("schema.json");
+            String original = Files.readString(schema);
+            Files.writeString(schema, original.replace("\"required\": [\"resultId\"", "\"required\": [\"abnormal\", \"resultId\""));
+            await().atMost(Duration.ofSeconds(20)).until(() -> app.postJson("/webhooks/" + FLOW, result(2, false)).statusCode() == 400);
+            assertEquals(202, app.postJson("/webhooks/" + FLOW, result(3, true)).statusCode());
+            assertEquals(List.of(), JSON.convertValue(JSON.readTree(app.get("/api/flows/" + FLOW).body()).path("problems"), List.class));
+
+            // A broken edit is refused: the flow says what and where, and the previous version keeps accepting.
+            Files.writeString(schema, "{ \"type\": \"object\", ");
+            JsonNode refusedEdit = await().atMost(Duration.ofSeconds(20)).until(
+                    () -> JSON.readTree(app.get("/api/flows/" + FLOW).body()).path("problems"), p -> !p.isEmpty());
+            assertTrue(refusedEdit.get(0).asText().startsWith(FLOW + "/schema.json: "), refusedEdit.toString());
+            assertEquals(202, app.postJson("/webhooks/" + FLOW, result(4, true)).statusCode());
+            assertEquals(400, app.postJson("/webhooks/" + FLOW, result(5, false)).statusCode());
+            await().atMost(Duration.ofSeconds(20)).until(() -> Outbox.keyCounts(outbox).keySet().containsAll(
+                    List.of("LAB-20261201001", "LAB-20261201003", "LAB-20261201004")));
+
+            // Its route edited: the file intake now runs in every mode, next to the webhook; a broken route is refused.
+            Files.writeString(schema, original);
+            Path route = flowsDir.resolve(FLOW).resolve("route.yaml");
+            String routes = Files.readString(route);
+            int file = routes.indexOf("routeTemplateRef: file-intake");
+            Files.writeString(route, routes.substring(0, file) + routes.substring(file).replace("value: batch", "value: always"));
+            await().atMost(Duration.ofSeconds(20)).until(() -> JSON.convertValue(
+                    JSON.readTree(app.get("/api/flows/" + FLOW).body()).path("intakes"), List.class).equals(List.of("file", "webhook")));
+            assertEquals(202, app.postJson("/webhooks/" + FLOW, result(6, false)).statusCode());
+            Files.writeString(route, routes.replace("routeTemplateRef: file-intake", "routeTemplateRef: sftp-intake"));
+            JsonNode refusedRoute = await().atMost(Duration.ofSeconds(20)).until(
+                    () -> JSON.readTree(app.get("/api/flows/" + FLOW).body()).path("problems"), p -> !p.isEmpty());
+            assertTrue(refusedRoute.get(0).asText().startsWith(FLOW + "/route.yaml: "), refusedRoute.toString());
+            assertEquals(List.of("file", "webhook"), JSON.convertValue(JSON.readTree(app.get("/api/flows/" + FLOW).body()).path("intakes"), List.class));
+            assertEquals(202, app.postJson("/webhooks/" + FLOW, result(7, false)).statusCode());
+            await().atMost(Duration.ofSeconds(20)).until(() -> Outbox.keyCounts(outbox).keySet().containsAll(
+                    List.of("LAB-20261201006", "LAB-20261201007")));
         }
+    }
+
+    /** A lab result, with or without the field "abnormal". */
+    private static String result(int n, boolean withAbnormal) {
+        return "{\"resultId\": \"LAB-2026120100" + n + "\", \"mrn\": \"MRN00451234\", \"testCode\": \"2345-7\", \"value\": 5.4,"
+                + " \"unit\": \"mmol/L\", " + (withAbnormal ? "\"abnormal\": false, " : "") + "\"resultedAt\": \"2026-11-30T09:14:00Z\"}";
     }
 
     @Test

@@ -28,13 +28,15 @@ import org.jboss.logging.Logger;
 import io.quarkus.runtime.StartupEvent;
 import io.syncline.config.FlowFolders;
 import io.syncline.config.SyncConfig;
+import io.syncline.intake.UnknownWebhook;
 import io.syncline.validation.FlowSchemas;
 
 /**
  * Reloads a flow of {@code sync.flows-dir} whose folder was edited while Syncline runs, that flow alone: the edit is
  * checked first as the offline check does; a broken edit is refused (the previous version keeps running, and the log
  * and {@code /api/flows/{id}} say what is wrong and where); a good one replaces the flow's schema and, if its
- * route.yaml changed, its routes (stopped gracefully: a chunk in flight finishes, or rolls back to its queue). Settings
+ * route.yaml changed, its routes (stopped gracefully: a chunk in flight finishes, or rolls back to its queue; its
+ * webhooks are answered 503 meanwhile, never 404). Settings
  * (flow.properties) are read at start-up only.
  */
 @ApplicationScoped
@@ -45,12 +47,14 @@ public class FlowReloads {
     private final SyncConfig config;
     private final FlowSchemas schemas;
     private final CamelContext camel;
+    private final UnknownWebhook webhooks;
     private final Map<String, String> fingerprints = new ConcurrentHashMap<>();
     private final Map<String, String> routes = new ConcurrentHashMap<>();
     private final Map<String, List<String>> problems = new ConcurrentHashMap<>();
     private ScheduledExecutorService timer;
 
-    FlowReloads(SyncConfig config, FlowSchemas schemas, CamelContext camel) {
+    FlowReloads(SyncConfig config, FlowSchemas schemas, CamelContext camel, UnknownWebhook webhooks) {
+        this.webhooks = webhooks;
         this.config = config;
         this.schemas = schemas;
         this.camel = camel;
@@ -117,14 +121,17 @@ public class FlowReloads {
     /** Stops and removes the flow's routes, then loads its new route.yaml; if that fails, the previous one again. */
     private void replaceRoutes(String flowId, FlowFolders.Folder folder, String route) throws Exception {
         String previous = routes.get(flowId);
-        removeRoutes(flowId);
+        webhooks.reloading(flowId, true);
         try {
+            removeRoutes(flowId);
             PluginHelper.getRoutesLoader(camel).loadRoutes(ResourceHelper.resolveResource(camel, folder.location(FlowFolders.ROUTE)));
             routes.put(flowId, route);
         } catch (Exception e) {
             removeRoutes(flowId);
             PluginHelper.getRoutesLoader(camel).loadRoutes(ResourceHelper.fromString(flowId + "-previous.yaml", previous));
             throw e;
+        } finally {
+            webhooks.reloading(flowId, false);
         }
     }
 

@@ -82,9 +82,30 @@ class FlowFoldersIT {
             Path route = flowsDir.resolve(FLOW).resolve("route.yaml");
             String routes = Files.readString(route);
             int file = routes.indexOf("routeTemplateRef: file-intake");
+            // webhooks keep coming while the routes are replaced: every one answered 202 is delivered
+            java.util.concurrent.atomic.AtomicBoolean reloaded = new java.util.concurrent.atomic.AtomicBoolean();
+            java.util.concurrent.ExecutorService source = java.util.concurrent.Executors.newSingleThreadExecutor();
+            java.util.Set<Integer> answers = java.util.concurrent.ConcurrentHashMap.newKeySet();
+            java.util.concurrent.Future<List<String>> sending = source.submit(() -> {
+                List<String> sent = new ArrayList<>();
+                for (int n = 100; !reloaded.get() || n < 120; n++) {
+                    int status = app.postJson("/webhooks/" + FLOW, result(n, true)).statusCode();
+                    answers.add(status);
+                    if (status == 202) {
+                        sent.add(resultId(n));
+                    }
+                }
+                return sent;
+            });
             Files.writeString(route, routes.substring(0, file) + routes.substring(file).replace("value: batch", "value: always"));
             await().atMost(Duration.ofSeconds(20)).until(() -> JSON.convertValue(
                     JSON.readTree(app.get("/api/flows/" + FLOW).body()).path("intakes"), List.class).equals(List.of("file", "webhook")));
+            reloaded.set(true);
+            List<String> sent = sending.get(60, TimeUnit.SECONDS);
+            source.shutdown();
+            assertTrue(sent.size() >= 20, sent.toString());
+            assertTrue(java.util.Set.of(202, 503).containsAll(answers), "202, or 503 while the routes are replaced: " + answers);
+            await().atMost(Duration.ofSeconds(30)).until(() -> Outbox.keyCounts(outbox).keySet().containsAll(sent));
             assertEquals(202, app.postJson("/webhooks/" + FLOW, result(6, false)).statusCode());
             Files.writeString(route, routes.replace("routeTemplateRef: file-intake", "routeTemplateRef: sftp-intake"));
             JsonNode refusedRoute = await().atMost(Duration.ofSeconds(20)).until(
@@ -97,9 +118,13 @@ class FlowFoldersIT {
         }
     }
 
+    static String resultId(int n) {
+        return "LAB-" + (20261201000L + n);
+    }
+
     /** A lab result, with or without the field "abnormal". */
     private static String result(int n, boolean withAbnormal) {
-        return "{\"resultId\": \"LAB-2026120100" + n + "\", \"mrn\": \"MRN00451234\", \"testCode\": \"2345-7\", \"value\": 5.4,"
+        return "{\"resultId\": \"" + resultId(n) + "\", \"mrn\": \"MRN00451234\", \"testCode\": \"2345-7\", \"value\": 5.4,"
                 + " \"unit\": \"mmol/L\", " + (withAbnormal ? "\"abnormal\": false, " : "") + "\"resultedAt\": \"2026-11-30T09:14:00Z\"}";
     }
 

@@ -15,6 +15,8 @@ import java.util.stream.Stream;
 
 import org.apache.camel.CamelContext;
 import org.apache.camel.impl.DefaultCamelContext;
+import org.apache.camel.model.ModelCamelContext;
+import org.apache.camel.model.RouteDefinition;
 import org.apache.camel.support.PluginHelper;
 import org.apache.camel.support.ResourceHelper;
 import org.quartz.CronExpression;
@@ -138,7 +140,15 @@ public final class FlowCheck {
             camel.build();
             PluginHelper.getRoutesLoader(camel).loadRoutes(ResourceHelper.resolveResource(camel, SHARED_TEMPLATES));
             PluginHelper.getRoutesLoader(camel).loadRoutes(ResourceHelper.resolveResource(camel, folder.location(FlowFolders.ROUTE)));
-            return List.of();
+            List<String> problems = new ArrayList<>();
+            for (RouteDefinition route : ((ModelCamelContext) camel).getRouteDefinitions()) {
+                String owner = FlowCatalog.flowOf(route.getRouteId());
+                if (owner != null && !owner.equals(folder.id())) {
+                    problems.add(file + ": route " + route.getRouteId() + " belongs to flow " + owner + ", not " + folder.id()
+                            + " (a copied route.yaml: rename its routeId and flowId values)");
+                }
+            }
+            return problems;
         } catch (Exception e) {
             return List.of(file + ": " + oneLine(e));
         }

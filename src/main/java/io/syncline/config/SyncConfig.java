@@ -43,6 +43,10 @@ public interface SyncConfig {
 
         @WithDefault("permit")
         String metrics();
+
+        /** {@code /q/openapi} and {@code /q/swagger-ui}: the same values. */
+        @WithDefault("permit")
+        String openapi();
     }
 
     Salesforce salesforce();

@@ -47,6 +47,11 @@ public class FlowSchemas {
         return schemas.computeIfAbsent(flowId, this::load);
     }
 
+    /** The flow's JSON Schema as written (a copy), to publish it, e.g. in the OpenAPI document. */
+    public JsonNode document(String flowId) {
+        return forFlow(flowId).document.deepCopy();
+    }
+
     private FlowSchema load(String flowId) {
         String resource = "schemas/" + flowId + ".schema.json";
         InputStream in = Thread.currentThread().getContextClassLoader().getResourceAsStream(resource);

@@ -143,6 +143,7 @@ public class EmbeddedBroker {
         c.setJMXManagementEnabled(true);
         // NIO works on every file system; ASYNCIO needs libaio and falls back with a warning anyway.
         c.setJournalType(JournalType.NIO);
+        c.setJournalBufferTimeout_NIO((int) broker.journalBufferTimeout().toNanos());
         c.setJournalDirectory(dir.resolve("journal").toString());
         c.setBindingsDirectory(dir.resolve("bindings").toString());
         c.setLargeMessagesDirectory(dir.resolve("large-messages").toString());

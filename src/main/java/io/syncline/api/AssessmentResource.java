@@ -11,6 +11,8 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 
 import io.syncline.assessment.AssessmentReport;
@@ -22,6 +24,7 @@ import io.syncline.security.Roles;
  * The sync assessment of every flow: {@code GET /api/assessment} (JSON), {@code GET /api/assessment/export.csv},
  * {@code GET /api/assessment/report.md}. One flow: {@link FlowAssessmentResource}. Reading needs {@code viewer}.
  */
+@Tag(name = "Assessment", description = "The sync assessment: advice per flow from the seed's questions and the evidence")
 @Path("/api/assessment")
 @RolesAllowed({ Roles.VIEWER, Roles.OPERATOR })
 public class AssessmentResource {

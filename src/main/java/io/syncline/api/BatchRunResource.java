@@ -16,6 +16,8 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.syncline.config.SyncConfig;
@@ -23,6 +25,7 @@ import io.syncline.intake.FileReport;
 import io.syncline.security.Roles;
 
 /** {@code GET /api/batch-runs?flow=&limit=}: the reports of the files taken, newest first. */
+@Tag(name = "Batch runs", description = "The reports of the files taken")
 @jakarta.ws.rs.Path("/api/batch-runs")
 @Produces(MediaType.APPLICATION_JSON)
 public class BatchRunResource {

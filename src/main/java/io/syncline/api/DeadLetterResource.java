@@ -20,6 +20,10 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+
 import io.quarkus.security.identity.SecurityIdentity;
 import io.syncline.deadletter.DeadLetter;
 import io.syncline.deadletter.DeadLetterMasking;
@@ -34,6 +38,7 @@ import io.syncline.security.Roles;
  * {@code POST /api/dead-letters/{id}/replay}, {@code POST /api/dead-letters/replay?flow=&category=} (bulk),
  * {@code DELETE /api/dead-letters/{id}}. Reading needs {@code viewer}, replay and delete {@code operator}.
  */
+@Tag(name = "Dead letters", description = "Records that could not be delivered: list, read, replay, delete")
 @Path("/api/dead-letters")
 @Produces(MediaType.APPLICATION_JSON)
 public class DeadLetterResource {
@@ -53,6 +58,7 @@ public class DeadLetterResource {
         this.identity = identity;
     }
 
+    @Operation(summary = "Dead letters, newest first, values marked x-sensitive masked")
     @GET
     @RolesAllowed({ Roles.VIEWER, Roles.OPERATOR })
     public Map<String, Object> list(@QueryParam("flow") String flow, @QueryParam("category") String category,
@@ -72,6 +78,8 @@ public class DeadLetterResource {
                 "total", page.total(), "offset", offset, "limit", limit);
     }
 
+    @Operation(summary = "One dead letter (its raw payload for an operator)")
+    @APIResponse(responseCode = "404", description = "No such dead letter")
     @GET
     @Path("/{id}")
     @RolesAllowed({ Roles.VIEWER, Roles.OPERATOR })
@@ -87,6 +95,9 @@ public class DeadLetterResource {
     }
 
     /** 200 with the outcome; 409 when the loop guard keeps it (it stays, and the answer says why). */
+    @Operation(summary = "Replay one dead letter")
+    @APIResponse(responseCode = "409", description = "Kept by the loop guard (sync.dead-letters.max-replays)")
+    @APIResponse(responseCode = "404", description = "No such dead letter")
     @POST
     @Path("/{id}/replay")
     @RolesAllowed(Roles.OPERATOR)
@@ -100,6 +111,7 @@ public class DeadLetterResource {
         return Response.status("refused".equals(outcome.outcome()) ? 409 : 200).entity(outcome).build();
     }
 
+    @Operation(summary = "Replay the dead letters of a flow (optionally of one category)")
     @POST
     @Path("/replay")
     @RolesAllowed(Roles.OPERATOR)
@@ -115,6 +127,9 @@ public class DeadLetterResource {
         }
     }
 
+    @Operation(summary = "Delete one dead letter")
+    @APIResponse(responseCode = "204", description = "Deleted")
+    @APIResponse(responseCode = "404", description = "No such dead letter")
     @DELETE
     @Path("/{id}")
     @RolesAllowed(Roles.OPERATOR)

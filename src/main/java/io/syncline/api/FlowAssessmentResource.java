@@ -10,11 +10,14 @@ import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+
 import io.syncline.assessment.Assessments;
 import io.syncline.assessment.FlowAssessment;
 import io.syncline.security.Roles;
 
 /** {@code GET /api/flows/{id}/assessment}: one flow's answers, evidence, advice, cost comparison and drift. */
+@Tag(name = "Assessment")
 @Path("/api/flows/{id}/assessment")
 public class FlowAssessmentResource {
 

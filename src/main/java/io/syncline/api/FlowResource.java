@@ -14,6 +14,10 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+
 import io.syncline.config.SyncConfig;
 import io.syncline.flows.FlowCatalog;
 import io.syncline.flows.FlowView;
@@ -25,6 +29,7 @@ import io.syncline.security.Roles;
  * {@code POST /api/flows/{id}/pause}, {@code POST /api/flows/{id}/resume}. Reading needs {@code viewer}, the
  * actions {@code operator}.
  */
+@Tag(name = "Flows", description = "The flow catalog; run, pause and resume a flow")
 @Path("/api/flows")
 @Produces(MediaType.APPLICATION_JSON)
 public class FlowResource {
@@ -43,6 +48,7 @@ public class FlowResource {
      * Each flow's largest delivery lag per minute over the last six hours, oldest first: the dashboard's lag charts.
      * Minutes without a delivery are left out.
      */
+    @Operation(summary = "Each flow's largest delivery lag per minute over the last six hours")
     @GET
     @Path("/lag")
     @RolesAllowed({ Roles.VIEWER, Roles.OPERATOR })
@@ -52,12 +58,15 @@ public class FlowResource {
         return lag;
     }
 
+    @Operation(summary = "Every flow: intakes, mode, target, schedule, freshness, live status and counters")
     @GET
     @RolesAllowed({ Roles.VIEWER, Roles.OPERATOR })
     public List<FlowView> list() {
         return catalog.list();
     }
 
+    @Operation(summary = "One flow")
+    @APIResponse(responseCode = "404", description = "No such flow")
     @GET
     @Path("/{id}")
     @RolesAllowed({ Roles.VIEWER, Roles.OPERATOR })
@@ -66,6 +75,9 @@ public class FlowResource {
     }
 
     /** A batch flow's file window and pull, now. 409 when the flow has neither in its current mode. */
+    @Operation(summary = "Run a batch flow's file window and pull now")
+    @APIResponse(responseCode = "202", description = "The routes triggered")
+    @APIResponse(responseCode = "409", description = "No file or pull intake in the flow's current mode")
     @POST
     @Path("/{id}/run")
     @RolesAllowed(Roles.OPERATOR)
@@ -81,6 +93,7 @@ public class FlowResource {
         return Response.accepted(Map.of("flow", id, "triggered", fired)).build();
     }
 
+    @Operation(summary = "Pause the flow on every instance")
     @POST
     @Path("/{id}/pause")
     @RolesAllowed(Roles.OPERATOR)
@@ -90,6 +103,7 @@ public class FlowResource {
         return get(id);
     }
 
+    @Operation(summary = "Resume the flow on every instance")
     @POST
     @Path("/{id}/resume")
     @RolesAllowed(Roles.OPERATOR)

@@ -9,10 +9,13 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+
 import io.quarkus.security.identity.SecurityIdentity;
 import io.syncline.security.Roles;
 
 /** {@code GET /api/me}: who is signed in and with which roles (the dashboard shows its actions from it). */
+@Tag(name = "Users", description = "Who is signed in")
 @Path("/api/me")
 @Produces(MediaType.APPLICATION_JSON)
 public class MeResource {

@@ -11,7 +11,9 @@ import jakarta.enterprise.inject.Disposes;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Named;
 import jakarta.inject.Singleton;
+import jakarta.jms.Connection;
 import jakarta.jms.ConnectionFactory;
+import jakarta.jms.JMSException;
 
 import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
@@ -23,8 +25,8 @@ import io.syncline.config.SyncConfig;
 import io.syncline.security.SecretMasking;
 
 /**
- * The one JMS connection factory Camel's jms component autowires. Creating it starts the embedded broker
- * first, so consumers never race the broker at start-up.
+ * The one JMS connection factory Camel's jms component autowires. Creating it starts the embedded broker; its
+ * connections wait until the broker runs, so consumers never race the broker at start-up.
  */
 @ApplicationScoped
 public class BrokerConnection {
@@ -67,6 +69,13 @@ public class BrokerConnection {
 
     /** A plain, uncached factory: for health checks and anything that must see the broker as it is now. */
     public ActiveMQConnectionFactory newDirectFactory() {
+        if (isEmbedded()) {
+            embeddedBroker.awaitStarted();
+        }
+        return directFactory();
+    }
+
+    private ActiveMQConnectionFactory directFactory() {
         ActiveMQConnectionFactory factory = new ActiveMQConnectionFactory(url());
         if (!isEmbedded()) {
             // in-process connections need no credentials (BrokerSecurity); sending some would only share a cache key
@@ -111,7 +120,16 @@ public class BrokerConnection {
         if (isEmbedded()) {
             embeddedBroker.start();
         }
-        CachingConnectionFactory caching = new CachingConnectionFactory(newDirectFactory());
+        CachingConnectionFactory caching = new CachingConnectionFactory(directFactory()) {
+            @Override
+            protected Connection doCreateConnection() throws JMSException {
+                // the embedded broker may still be loading its journal (EmbeddedBroker.start)
+                if (isEmbedded()) {
+                    embeddedBroker.awaitStarted();
+                }
+                return super.doCreateConnection();
+            }
+        };
         caching.setSessionCacheSize(20);
         caching.setReconnectOnException(true);
         cachingFactories.add(caching);

@@ -4,8 +4,11 @@ import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.util.Collection;
 import java.util.HexFormat;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
 
 import org.apache.activemq.artemis.api.core.QueueConfiguration;
 import org.apache.activemq.artemis.api.core.RoutingType;
@@ -15,13 +18,15 @@ import org.apache.activemq.artemis.core.config.impl.ConfigurationImpl;
 import org.apache.activemq.artemis.core.server.JournalType;
 import org.apache.activemq.artemis.core.server.embedded.EmbeddedActiveMQ;
 import org.apache.activemq.artemis.core.settings.impl.AddressSettings;
+import org.apache.camel.spi.CamelEvent.CamelContextStartingEvent;
 import org.jboss.logging.Logger;
 
 import io.syncline.config.SyncConfig;
 
 /**
  * ActiveMQ Artemis inside the process, with a persistent journal under {@code ${sync.data-dir}/broker}.
- * Started by {@link BrokerConnection} before the first connection is made, so before any Camel consumer.
+ * Started by {@link BrokerConnection} when Camel asks for its connection factory, on a thread of its own: the journal
+ * loads while Camel reads its routes, and Camel waits for it before any route starts ({@link #beforeRoutesStart}).
  */
 @ApplicationScoped
 public class EmbeddedBroker {
@@ -32,29 +37,64 @@ public class EmbeddedBroker {
 
     private final SyncConfig config;
     private EmbeddedActiveMQ server;
+    private CompletableFuture<Void> starting;
 
     EmbeddedBroker(SyncConfig config) {
         this.config = config;
     }
 
+    /** Checks the configuration at once (an unsafe acceptor stops the start here) and starts the broker in the background. */
     public synchronized void start() {
         if (server != null) {
             return;
         }
         SyncConfig.Broker broker = config.broker();
         AcceptorCheck.check(broker, config.flows().keySet());
+        EmbeddedActiveMQ embedded;
         try {
-            EmbeddedActiveMQ embedded = server(brokerDir(), broker, config.flows().keySet());
-            embedded.start();
-            server = embedded;
-            LOG.infof("Embedded Artemis started, journal in %s", brokerDir());
+            embedded = server(brokerDir(), broker, config.flows().keySet());
         } catch (Exception e) {
             throw new IllegalStateException("The embedded Artemis broker did not start: " + e.getMessage(), e);
+        }
+        server = embedded;
+        starting = new CompletableFuture<>();
+        Thread thread = new Thread(() -> {
+            try {
+                embedded.start();
+                LOG.infof("Embedded Artemis started, journal in %s", brokerDir());
+                starting.complete(null);
+            } catch (Throwable e) {
+                starting.completeExceptionally(e);
+            }
+        }, "syncline-broker-start");
+        thread.start();
+    }
+
+    /** Returns once the broker runs; throws when it could not start. Connections wait here, not in a retry loop. */
+    public void awaitStarted() {
+        CompletableFuture<Void> started;
+        synchronized (this) {
+            started = starting;
+        }
+        if (started == null) {
+            throw new IllegalStateException("The embedded Artemis broker was not started");
+        }
+        try {
+            started.join();
+        } catch (CompletionException e) {
+            throw new IllegalStateException("The embedded Artemis broker did not start: " + e.getCause().getMessage(), e.getCause());
+        }
+    }
+
+    /** No route starts before the broker runs, and a broker that cannot start stops Syncline's start. */
+    void beforeRoutesStart(@Observes CamelContextStartingEvent event) {
+        if (config.broker().embedded()) {
+            awaitStarted();
         }
     }
 
     public synchronized boolean isActive() {
-        return server != null && server.getActiveMQServer() != null && server.getActiveMQServer().isActive();
+        return server != null && starting.isDone() && server.getActiveMQServer() != null && server.getActiveMQServer().isActive();
     }
 
     /** Stopped by {@link BrokerConnection} at shutdown, once its connections are closed. */
@@ -63,6 +103,7 @@ public class EmbeddedBroker {
             return;
         }
         try {
+            starting.exceptionally(e -> null).join();
             server.stop();
         } catch (Exception e) {
             LOG.warnf("Embedded Artemis did not stop cleanly: %s", e.getMessage());
@@ -102,6 +143,7 @@ public class EmbeddedBroker {
         c.setJMXManagementEnabled(true);
         // NIO works on every file system; ASYNCIO needs libaio and falls back with a warning anyway.
         c.setJournalType(JournalType.NIO);
+        c.setJournalBufferTimeout_NIO((int) broker.journalBufferTimeout().toNanos());
         c.setJournalDirectory(dir.resolve("journal").toString());
         c.setBindingsDirectory(dir.resolve("bindings").toString());
         c.setLargeMessagesDirectory(dir.resolve("large-messages").toString());

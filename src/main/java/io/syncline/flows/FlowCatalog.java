@@ -217,7 +217,7 @@ public class FlowCatalog {
     }
 
     /** webhook | worker | jms | file | pull, from the route id {@code <flow-id>-<kind>}. */
-    static String intakeOf(Route route) {
+    public static String intakeOf(Route route) {
         String id = route.getRouteId();
         return id.substring(id.lastIndexOf('-') + 1);
     }

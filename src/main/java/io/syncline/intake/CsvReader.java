@@ -22,8 +22,8 @@ import io.syncline.pipeline.JsonSettings;
 import io.syncline.pipeline.SourceRecord;
 
 /**
- * CSV with a header row (RFC 4180 quoting), read with Jackson's streaming CSV parser. Each row becomes a JSON
- * object of its cells; the schema types them later. A row with the wrong number of cells is a record with a
+ * CSV with a header row (RFC 4180 quoting), read with Jackson's streaming CSV parser. Each row becomes a map of
+ * its cells by column name; the schema types them later. A row with the wrong number of cells is a record with a
  * defect (dead-lettered with its line), not the end of the file. Line numbers count physical lines, header = 1,
  * for rows without line breaks inside quoted cells.
  */
@@ -109,8 +109,7 @@ final class CsvReader extends ChunkReader {
             for (int i = 0; i < header.length; i++) {
                 row.put(header[i], cells[i]);
             }
-            return new SourceRecord(flow, "file", eventId, receivedAt, json.writeValueAsString(row), SourceRecord.CSV_ROW,
-                    fileName, line, null);
+            return SourceRecord.csvRow(flow, eventId, receivedAt, row, fileName, line);
         }
         return null;
     }

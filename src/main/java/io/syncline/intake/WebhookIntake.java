@@ -92,6 +92,7 @@ public class WebhookIntake {
         }
         Optional<String> secrets = config.flow(flow).webhook().secret().filter(s -> !s.isBlank());
         String replayKey = null;
+        String bodyHash = null;
         if (secrets.isPresent()) {
             WebhookSignature.Verdict verdict = WebhookSignature.verify(requestHeader(message, WebhookSignature.HEADER),
                     bytes == null ? new byte[0] : bytes, Arrays.stream(secrets.get().split(",")).map(String::trim).toList(),
@@ -102,7 +103,8 @@ public class WebhookIntake {
                 return;
             }
             // The same signed timestamp and body again is a copy of a request already taken, whoever sends it.
-            replayKey = "signed:" + verdict.timestamp() + ":" + sha256(bytes);
+            bodyHash = sha256(bytes);
+            replayKey = "signed:" + verdict.timestamp() + ":" + bodyHash;
         } else if (!config.acceptsUnsignedWebhooks(flow)) {
             reject(exchange, flow, Problem.of("invalid-signature", "The request is not signed by the source", 401,
                     "this flow takes signed webhooks only: set sync.flows." + flow + ".webhook.secret and sign with "
@@ -166,7 +168,9 @@ public class WebhookIntake {
             }
         }
         // The signature's replay key first: a replayed request is a duplicate and claims no Idempotency-Key of its own.
-        String bodyHash = sha256(bytes);
+        if (bodyHash == null && idempotencyKey != null) {
+            bodyHash = sha256(bytes);
+        }
         List<String> claimed = new ArrayList<>(2);
         for (String key : Arrays.asList(replayKey, idempotencyKey)) {
             if (key == null) {

@@ -98,7 +98,8 @@ public class SyncPipeline {
             } else {
                 try {
                     if (SourceRecord.CSV_ROW.equals(source.format())) {
-                        cells = mapper.readValue(source.payload(), CSV_CELLS);
+                        // a replayed row comes back as JSON text; a row from a file has its cells
+                        cells = source.cells() != null ? source.cells() : mapper.readValue(source.payload(), CSV_CELLS);
                         record = schema.fromColumns(cells);
                     } else {
                         record = mapper.readTree(source.payload());

@@ -36,10 +36,13 @@ public final class FlowSchema {
     private final String sourceTimestampField;
     private final Map<String, String> columnTypes;
     private final List<List<String>> sensitivePaths;
+    /** The schema as written. */
+    final JsonNode document;
 
     FlowSchema(String flowId, JsonSchema schema, JsonNode schemaNode) {
         this.flowId = flowId;
         this.schema = schema;
+        this.document = schemaNode;
         this.keyField = requiredText(schemaNode, "x-key");
         this.sourceTimestampField = requiredText(schemaNode, "x-source-timestamp");
         this.columnTypes = columnTypes(schemaNode);

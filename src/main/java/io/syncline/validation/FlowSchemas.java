@@ -69,6 +69,11 @@ public class FlowSchemas {
         schemas.put(flowId, load(flowId));
     }
 
+    /** The flow's JSON Schema as written (a copy), to publish it, e.g. in the OpenAPI document. */
+    public JsonNode document(String flowId) {
+        return forFlow(flowId).document.deepCopy();
+    }
+
     private FlowSchema load(String flowId) {
         FlowFolders.Folder folder = folders.getOrDefault(flowId, new FlowFolders.Folder(flowId, java.util.Optional.empty()));
         String where = folder.describe(FlowFolders.SCHEMA);

@@ -63,7 +63,7 @@ final class Baselines {
 
     /**
      * The journal choices for the durable accept (docs/benchmarks.md): Syncline's NIO journal against ASYNCIO (libaio)
-     * and a shorter NIO buffer timeout, each with the same producers and a chunked consumer.
+     * and Artemis' default NIO buffer timeout, each with the same producers and a chunked consumer.
      */
     static Map<String, Object> journals(Path dir, int messages, int producers) throws Exception {
         Map<String, Object> m = new LinkedHashMap<>();
@@ -71,8 +71,10 @@ final class Baselines {
         }));
         m.put("asyncio", artemis(dir, messages, producers, 1, Benchmark.CHUNK,
                 c -> c.setJournalType(org.apache.activemq.artemis.core.server.JournalType.ASYNCIO)));
-        m.put("nioBufferTimeout500us", artemis(dir, messages, producers, 1, Benchmark.CHUNK,
-                c -> c.setJournalBufferTimeout_NIO(500_000)));
+        // Artemis' own NIO default, which Syncline used before sync.broker.journal-buffer-timeout
+        m.put("nioArtemisDefaultBufferTimeout", artemis(dir, messages, producers, 1, Benchmark.CHUNK,
+                c -> c.setJournalBufferTimeout_NIO(org.apache.activemq.artemis.api.config.ActiveMQDefaultConfiguration
+                        .getDefaultJournalBufferTimeoutNio())));
         // Artemis falls back to NIO when libaio cannot be loaded: say which one ran
         m.put("libaioLoaded", org.apache.activemq.artemis.core.io.aio.AIOSequentialFileFactory.isSupported());
         return m;
@@ -244,6 +246,11 @@ final class Baselines {
         @Override
         public String deadLetterAddress() {
             return "sync.dead-letters";
+        }
+
+        @Override
+        public Duration journalBufferTimeout() {
+            return Duration.ofNanos(500_000);
         }
     }
 }

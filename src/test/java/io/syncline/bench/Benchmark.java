@@ -10,6 +10,7 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.stream.Stream;
 
 import org.awaitility.Awaitility;
@@ -55,13 +56,18 @@ final class Benchmark {
     static final List<Double> LATENCY_RATES = List.of(50.0, 1000.0);
     static final String CAPPED_HEAP = "-Xmx256m";
 
+    /** Every phase; {@code -Dsyncline.bench.phases=batch,startup} runs some (results.json only, no summary table). */
+    static final Set<String> PHASES = Set.of("startup", "broker", "batch", "realtime");
+
     private final Sizes sizes;
+    private final Set<String> phases;
     private final Path out;
     private final boolean flightRecording;
     private final Map<String, Object> results = new LinkedHashMap<>();
 
-    Benchmark(Sizes sizes, Path out, boolean flightRecording) {
+    Benchmark(Sizes sizes, Set<String> phases, Path out, boolean flightRecording) {
         this.sizes = sizes;
+        this.phases = phases;
         this.out = out;
         this.flightRecording = flightRecording;
     }
@@ -71,40 +77,58 @@ final class Benchmark {
         results.put("mode", sizes.name());
         results.put("startedAt", Instant.now().toString());
         results.put("machine", machine());
-        results.put("startup", startup());
-        results.put("baselineArtemis", Baselines.artemis(out.resolve("baseline-broker"), sizes.brokerMessages(),
-                sizes.brokerProducers(), 1, 1));
-        results.put("baselineArtemisTuned", Baselines.artemis(out.resolve("baseline-broker"), sizes.brokerMessages(),
-                sizes.brokerProducers(), TUNED_CONSUMERS, 1));
-        // what Syncline's chunked worker does with its defaults: one consumer, a commit per up to 200 messages
-        results.put("baselineArtemisChunked", Baselines.artemis(out.resolve("baseline-broker"), sizes.brokerMessages(),
-                sizes.brokerProducers(), 1, CHUNK));
-        results.put("journals", Baselines.journals(out.resolve("baseline-broker"), sizes.brokerMessages(), sizes.brokerProducers()));
+        if (runs("startup")) {
+            results.put("startup", startup());
+        }
+        if (runs("broker")) {
+            results.put("baselineArtemis", Baselines.artemis(out.resolve("baseline-broker"), sizes.brokerMessages(),
+                    sizes.brokerProducers(), 1, 1));
+            results.put("baselineArtemisTuned", Baselines.artemis(out.resolve("baseline-broker"), sizes.brokerMessages(),
+                    sizes.brokerProducers(), TUNED_CONSUMERS, 1));
+            // what Syncline's chunked worker does with its defaults: one consumer, a commit per up to 200 messages
+            results.put("baselineArtemisChunked", Baselines.artemis(out.resolve("baseline-broker"), sizes.brokerMessages(),
+                    sizes.brokerProducers(), 1, CHUNK));
+            results.put("journals", Baselines.journals(out.resolve("baseline-broker"), sizes.brokerMessages(), sizes.brokerProducers()));
+        }
         Path largeCsv = BatchLoad.csv(out.resolve("files"), sizes.largeFile());
         Path smallCsv = BatchLoad.csv(out.resolve("files"), sizes.smallFile());
-        results.put("baselineCsvLoop", Baselines.csvLoop(largeCsv));
+        if (runs("batch")) {
+            results.put("baselineCsvLoop", Baselines.csvLoop(largeCsv));
+        }
         try (Sink sink = new Sink()) {
-            results.put("realtime", realtime(sink, 1, true));
-            // the documented lever for throughput (sync.flows.<id>.consumers): commits of concurrent consumers share a journal sync
-            results.put("realtimeTuned", realtime(sink, TUNED_CONSUMERS, true));
-            Map<String, Object> batch = new LinkedHashMap<>();
-            batch.put("small", BatchLoad.run(out, smallCsv, sizes.smallFile(), sink, jvmOptions("batch-small")));
-            batch.put("large", BatchLoad.run(out, largeCsv, sizes.largeFile(), sink, jvmOptions("batch-large")));
-            results.put("batch", batch);
-            // The JVM sizes its heap from the machine's memory (a quarter of it) and G1 grows it under allocation
-            // pressure: the same files with the heap capped show what the process itself needs.
-            Map<String, Object> capped = new LinkedHashMap<>();
-            capped.put("jvmOptions", CAPPED_HEAP);
-            capped.put("small", BatchLoad.run(out, smallCsv, sizes.smallFile(), sink, with(CAPPED_HEAP, "batch-small-capped")));
-            capped.put("large", BatchLoad.run(out, largeCsv, sizes.largeFile(), sink, with(CAPPED_HEAP, "batch-large-capped")));
-            results.put("batchCappedHeap", capped);
+            if (runs("realtime")) {
+                results.put("realtime", realtime(sink, 1, true));
+                // the documented lever for throughput (sync.flows.<id>.consumers): commits of concurrent consumers share a journal sync
+                results.put("realtimeTuned", realtime(sink, TUNED_CONSUMERS, true));
+            }
+            if (runs("batch")) {
+                Map<String, Object> batch = new LinkedHashMap<>();
+                batch.put("small", BatchLoad.run(out, smallCsv, sizes.smallFile(), sink, jvmOptions("batch-small")));
+                batch.put("large", BatchLoad.run(out, largeCsv, sizes.largeFile(), sink, jvmOptions("batch-large")));
+                results.put("batch", batch);
+                // The JVM sizes its heap from the machine's memory (a quarter of it) and G1 grows it under allocation
+                // pressure: the same files with the heap capped show what the process itself needs.
+                Map<String, Object> capped = new LinkedHashMap<>();
+                capped.put("jvmOptions", CAPPED_HEAP);
+                capped.put("small", BatchLoad.run(out, smallCsv, sizes.smallFile(), sink, with(CAPPED_HEAP, "batch-small-capped")));
+                capped.put("large", BatchLoad.run(out, largeCsv, sizes.largeFile(), sink, with(CAPPED_HEAP, "batch-large-capped")));
+                results.put("batchCappedHeap", capped);
+            }
         }
         results.put("finishedAt", Instant.now().toString());
         results.put("loadAverageAtEnd", Files.readString(Path.of("/proc/loadavg")).trim());
-        results.put("summary", BenchmarkTable.summary(results));
+        if (phases.containsAll(PHASES)) {
+            results.put("summary", BenchmarkTable.summary(results));
+        }
         new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(out.resolve("results.json").toFile(), results);
-        Files.writeString(out.resolve("results.md"), BenchmarkTable.markdown(results));
+        if (phases.containsAll(PHASES)) {
+            Files.writeString(out.resolve("results.md"), BenchmarkTable.markdown(results));
+        }
         return results;
+    }
+
+    private boolean runs(String phase) {
+        return phases.contains(phase);
     }
 
     private Map<String, Object> startup() throws Exception {

@@ -22,7 +22,7 @@ import io.syncline.support.Users;
 
 /**
  * A production-like setting: users come from an OIDC provider (bearer tokens, roles from the "groups" claim),
- * and the wellness checks and the metrics need a viewer. The probes stay open.
+ * and the wellness checks, the metrics and the OpenAPI contract need a viewer. The probes stay open.
  */
 @QuarkusTest
 @TestProfile(ClosedOperationsTest.OidcAndClosedHealth.class)
@@ -31,7 +31,7 @@ class ClosedOperationsTest {
     public static class OidcAndClosedHealth implements QuarkusTestProfile {
         @Override
         public Map<String, String> getConfigOverrides() {
-            return Map.of("sync.security.health", "viewer", "sync.security.metrics", "viewer");
+            return Map.of("sync.security.health", "viewer", "sync.security.metrics", "viewer", "sync.security.openapi", "viewer");
         }
 
         @Override
@@ -44,12 +44,15 @@ class ClosedOperationsTest {
     static final String FLOW = "retail-loyalty-tiers";
 
     @Test
-    void wellnessAndMetricsNeedAViewerWhileTheProbesStayOpen() {
+    void wellnessMetricsAndTheContractNeedAViewerWhileTheProbesStayOpen() {
         Users.anonymous().get("/q/health/live").then().statusCode(200);
         Users.anonymous().get("/q/health/ready").then().statusCode(200);
         Users.anonymous().get("/q/health/well").then().statusCode(401);
         Users.anonymous().get("/q/health").then().statusCode(401);
         Users.anonymous().get("/q/metrics").then().statusCode(401);
+        Users.anonymous().get("/q/openapi").then().statusCode(401);
+        Users.anonymous().get("/q/swagger-ui/").then().statusCode(401);
+        Users.asViewer().get("/q/openapi").then().statusCode(200);
         Users.asViewer().get("/q/health/well").then().statusCode(anyOf(is(200), is(503))).body("status", notNullValue());
         bearer(OidcProvider.token("mona", List.of("viewer"), Duration.ofMinutes(5))).get("/q/metrics").then().statusCode(200);
     }

@@ -4,6 +4,7 @@ import static io.restassured.RestAssured.given;
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 
 import java.nio.charset.StandardCharsets;
@@ -17,6 +18,7 @@ import org.junit.jupiter.api.Test;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
+import io.restassured.path.json.JsonPath;
 import io.syncline.support.Claims;
 import io.syncline.support.DataDirResource;
 import io.syncline.support.SyncData;
@@ -85,6 +87,22 @@ class SignedWebhookTest {
                 .body(valid).post("/webhooks/" + FLOW).then().statusCode(202);
         await().atMost(Duration.ofSeconds(20)).until(() -> SyncData.outboxWithKeyPrefix(FLOW, after).size() == 1);
         assertEquals(0, SyncData.outboxWithKeyPrefix(FLOW, claim).size());
+    }
+
+    /** The contract says which flow needs a signature, and never shows a secret. */
+    @Test
+    void theOpenApiDocumentSaysTheSignatureIsRequiredWhereASecretIsSet() {
+        JsonPath document = given().auth().none().queryParam("format", "json").get("/q/openapi")
+                .then().statusCode(200).extract().jsonPath();
+        assertEquals(List.of(true), signatureRequired(document, FLOW));
+        assertEquals(List.of(false), signatureRequired(document, "insurance-policy-renewals"));
+        String text = document.prettify();
+        assertFalse(text.contains(CURRENT) || text.contains(PREVIOUS), "a webhook secret is in the document");
+    }
+
+    private static List<Boolean> signatureRequired(JsonPath document, String flow) {
+        return document.getList("paths.'/webhooks/" + flow + "'.post.parameters.findAll { it.name == 'X-Syncline-Signature' }.required",
+                Boolean.class);
     }
 
     @Test

@@ -144,6 +144,10 @@ public class FlowReloads {
                 ids.add(route.getRouteId());
             }
         }
+        // suspended first, as a pause does: a webhook then answers 503, never a stopping consumer's 500
+        for (String id : ids) {
+            camel.getRouteController().suspendRoute(id);
+        }
         for (String id : ids) {
             camel.getRouteController().stopRoute(id);
             camel.removeRoute(id);

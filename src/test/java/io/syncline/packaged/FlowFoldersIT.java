@@ -54,6 +54,12 @@ class FlowFoldersIT {
             assertEquals(List.of("webhook"), JSON.convertValue(flow.path("intakes"), List.class));
             JsonNode flows = JSON.readTree(app.get("/api/flows").body());
             assertEquals(16, flows.size(), "the fifteen built-in flows and the one of the folder");
+            // the published contract follows the folders: the 16th flow's webhook, its schema as the body
+            JsonNode contract = JSON.readTree(app.get("/q/openapi?format=json").body());
+            assertEquals("#/components/schemas/" + FLOW, contract.path("paths").path("/webhooks/" + FLOW).path("post")
+                    .path("requestBody").path("content").path("application/json").path("schema").path("$ref").asText());
+            assertTrue(contract.path("components").path("schemas").path(FLOW).path("properties").has("resultId"),
+                    contract.path("components").path("schemas").path(FLOW).toString());
             // a built-in flow still takes its webhooks
             assertEquals(202, app.postJson("/webhooks/insurance-claims", io.syncline.support.Claims.valid(
                     io.syncline.support.Claims.newClaimNumber())).statusCode());

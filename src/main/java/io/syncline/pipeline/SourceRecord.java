@@ -61,6 +61,6 @@ public record SourceRecord(String flow, String intake, String eventId, Instant r
 
     /** The same record, refused before validation for the reason given. */
     public SourceRecord withDefect(String why) {
-        return new SourceRecord(flow, intake, eventId, receivedAt, payload, format, fileName, line, why);
+        return new SourceRecord(flow, intake, eventId, receivedAt, payload, format, fileName, line, why, cells);
     }
 }

@@ -2,10 +2,13 @@ package io.syncline.broker;
 
 import java.nio.file.Path;
 import java.security.SecureRandom;
+import java.time.Duration;
 import java.util.Collection;
 import java.util.HexFormat;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -20,6 +23,8 @@ import org.apache.activemq.artemis.core.server.embedded.EmbeddedActiveMQ;
 import org.apache.activemq.artemis.core.settings.impl.AddressSettings;
 import org.apache.camel.spi.CamelEvent.CamelContextStartingEvent;
 import org.jboss.logging.Logger;
+
+import io.quarkus.runtime.Quarkus;
 
 import io.syncline.config.SyncConfig;
 
@@ -38,6 +43,8 @@ public class EmbeddedBroker {
     private final SyncConfig config;
     private EmbeddedActiveMQ server;
     private CompletableFuture<Void> starting;
+    /** Loading a large journal takes a while; a journal locked by another process never loads. */
+    private static final Duration START_TIMEOUT = Duration.ofMinutes(5);
 
     EmbeddedBroker(SyncConfig config) {
         this.config = config;
@@ -80,16 +87,33 @@ public class EmbeddedBroker {
             throw new IllegalStateException("The embedded Artemis broker was not started");
         }
         try {
-            started.join();
-        } catch (CompletionException e) {
+            started.get(START_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+        } catch (ExecutionException e) {
             throw new IllegalStateException("The embedded Artemis broker did not start: " + e.getCause().getMessage(), e.getCause());
+        } catch (TimeoutException e) {
+            throw new IllegalStateException("The embedded Artemis broker did not start within " + START_TIMEOUT.toSeconds()
+                    + " s (another process holding its journal in " + brokerDir() + "?)", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("Interrupted while the embedded Artemis broker started", e);
         }
     }
 
-    /** No route starts before the broker runs, and a broker that cannot start stops Syncline's start. */
+    /**
+     * No route starts before the broker runs, and a broker that cannot start stops Syncline. Camel only logs what an
+     * event observer throws, so the exit is asked for here.
+     */
     void beforeRoutesStart(@Observes CamelContextStartingEvent event) {
-        if (config.broker().embedded()) {
+        if (!config.broker().embedded()) {
+            return;
+        }
+        try {
+            start();
             awaitStarted();
+        } catch (RuntimeException e) {
+            LOG.errorf("Syncline stops: %s", e.getMessage());
+            Quarkus.asyncExit(1);
+            throw e;
         }
     }
 
@@ -103,13 +127,21 @@ public class EmbeddedBroker {
             return;
         }
         try {
-            starting.exceptionally(e -> null).join();
+            awaitStarted();
             server.stop();
         } catch (Exception e) {
             LOG.warnf("Embedded Artemis did not stop cleanly: %s", e.getMessage());
         } finally {
             server = null;
         }
+    }
+
+    /** Artemis takes nanoseconds as an int: up to about 2 s. */
+    static int journalBufferTimeoutNanos(Duration timeout) {
+        if (timeout.isNegative() || timeout.compareTo(Duration.ofSeconds(2)) > 0) {
+            throw new IllegalStateException("sync.broker.journal-buffer-timeout must be between 0 and 2 s, not " + timeout);
+        }
+        return (int) timeout.toNanos();
     }
 
     private Path brokerDir() {
@@ -143,7 +175,7 @@ public class EmbeddedBroker {
         c.setJMXManagementEnabled(true);
         // NIO works on every file system; ASYNCIO needs libaio and falls back with a warning anyway.
         c.setJournalType(JournalType.NIO);
-        c.setJournalBufferTimeout_NIO((int) broker.journalBufferTimeout().toNanos());
+        c.setJournalBufferTimeout_NIO(journalBufferTimeoutNanos(broker.journalBufferTimeout()));
         c.setJournalDirectory(dir.resolve("journal").toString());
         c.setBindingsDirectory(dir.resolve("bindings").toString());
         c.setLargeMessagesDirectory(dir.resolve("large-messages").toString());

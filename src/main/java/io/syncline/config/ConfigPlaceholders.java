@@ -32,7 +32,8 @@ public class ConfigPlaceholders implements PropertiesSource, Ordered {
 
     @Override
     public String getProperty(String name) {
-        return config.getConfigValue(name).getValue();
+        // an empty value counts as unset, as in Camel Quarkus' own source: {{key:default}} then takes its default
+        return config.getOptionalValue(name, String.class).orElse(null);
     }
 
     @Override

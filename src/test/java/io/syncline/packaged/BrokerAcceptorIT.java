@@ -67,6 +67,18 @@ class BrokerAcceptorIT {
     }
 
     @Test
+    void aBrokerThatCannotStartStopsSyncline() throws Exception {
+        Path dataDir = WORK.resolve("no-journal");
+        DataDirResource.deleteRecursively(dataDir);
+        Files.createDirectories(dataDir);
+        // the broker's folder is a file: the journal cannot be written (the broker loads beside Camel's routes)
+        Files.writeString(dataDir.resolve("broker"), "not a folder");
+
+        String log = refusal(dataDir, "no-journal", Map.of());
+        assertTrue(log.contains("Syncline stops: The embedded Artemis broker did not start"), log);
+    }
+
+    @Test
     void aSigtermDuringWebhookAndJmsTrafficLogsNoStackTraceAndLosesNothingAccepted() throws Exception {
         Path dataDir = WORK.resolve("sigterm");
         DataDirResource.deleteRecursively(dataDir);

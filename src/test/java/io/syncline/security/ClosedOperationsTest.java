@@ -51,6 +51,10 @@ class ClosedOperationsTest {
         Users.anonymous().get("/q/health").then().statusCode(401);
         Users.anonymous().get("/q/metrics").then().statusCode(401);
         Users.anonymous().get("/q/openapi").then().statusCode(401);
+        // the same document under its other names
+        Users.anonymous().get("/q/openapi.json").then().statusCode(401);
+        Users.anonymous().get("/q/openapi.yaml").then().statusCode(401);
+        Users.anonymous().get("/q/openapi.yml").then().statusCode(401);
         Users.anonymous().get("/q/swagger-ui/").then().statusCode(401);
         Users.asViewer().get("/q/openapi").then().statusCode(200);
         Users.asViewer().get("/q/health/well").then().statusCode(anyOf(is(200), is(503))).body("status", notNullValue());

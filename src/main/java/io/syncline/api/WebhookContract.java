@@ -70,9 +70,11 @@ public class WebhookContract implements OASFilter {
             try {
                 components.addSchema(flowId, schema(schemas.document(flowId)));
             } catch (RuntimeException unreadable) {
-                // one flow's broken schema must not take the whole document down: its entry says what is wrong
+                // one flow's broken schema must not take the whole document down; the reason (paths, file content)
+                // is for operators, in /api/flows/{id} and the log, not for whoever reads the contract
                 operation.getRequestBody().getContent().getMediaType("application/json").setSchema(object());
-                operation.setDescription(operation.getDescription() + " Its schema cannot be read: " + unreadable.getMessage());
+                operation.setDescription(operation.getDescription()
+                        + " Its schema cannot be read at the moment; operators see why in /api/flows/" + flowId + ".");
             }
             openAPI.getPaths().addPathItem("/webhooks/" + flowId, OASFactory.createPathItem().POST(operation));
         }

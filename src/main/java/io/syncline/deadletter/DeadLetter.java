@@ -4,6 +4,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
 
+import io.syncline.pipeline.IntakeKind;
 import io.syncline.pipeline.SourceRecord;
 import io.syncline.validation.FieldError;
 
@@ -15,7 +16,7 @@ import io.syncline.validation.FieldError;
  * @param attempts delivery attempts made (0 for a record refused by validation)
  * @param replayCount how many times it was replayed from the dead letters before it landed here again
  */
-public record DeadLetter(String id, String flow, String intake, String route, String category,
+public record DeadLetter(String id, String flow, IntakeKind intake, String route, String category,
         String exceptionClass, String exceptionMessage, List<FieldError> fieldErrors, int attempts,
         String firstFailureAt, String lastFailureAt, String fileName, Long line, String eventId, String key,
         String receivedAt, String deadLetteredAt, String targetResponse, int replayCount, String payloadFormat,

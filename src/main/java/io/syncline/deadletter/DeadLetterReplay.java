@@ -85,7 +85,7 @@ public class DeadLetterReplay {
             return new DeadLetterStore.Taken<>(false, new Outcome(letter.id(), letter.flow(), "refused",
                     "no configured flow " + letter.flow()));
         }
-        BatchRun run = new BatchRun(letter.flow(), "replay", letter.id());
+        BatchRun run = new BatchRun(letter.flow(), letter.intake(), letter.id());
         Exchange exchange = new DefaultExchange(camel);
         exchange.setProperty(SyncProperties.FLOW, letter.flow());
         exchange.setProperty(SyncProperties.BATCH_RUN, run);

@@ -24,6 +24,7 @@ import org.quartz.TriggerKey;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.syncline.config.SyncConfig;
+import io.syncline.pipeline.IntakeKind;
 import io.syncline.security.SecretMasking;
 import io.syncline.deadletter.DeadLetterStore;
 import io.syncline.freshness.FlowActivity;
@@ -159,8 +160,8 @@ public class FlowCatalog {
                 verdict.lagMs(), verdict.deadLetters(), verdict.lastRun());
         return new FlowView(id, id.substring(0, id.indexOf('-')), flow.dataFlow().orElse(null), flow.mode().name(),
                 state, shownHealth, intakes,
-                intakes.contains("webhook") ? flow.webhook().secret().filter(s -> !s.isBlank()).isPresent() : null,
-                intakes.contains("webhook") ? config.acceptsUnsignedWebhooks(id) : null,
+                intakes.contains(IntakeKind.WEBHOOK.wire()) ? flow.webhook().secret().filter(s -> !s.isBlank()).isPresent() : null,
+                intakes.contains(IntakeKind.WEBHOOK.wire()) ? config.acceptsUnsignedWebhooks(id) : null,
                 flow.agentFacing(),
                 target(id, flow.target()),
                 flow.schedule().orElse(null), nextFire,
@@ -221,7 +222,7 @@ public class FlowCatalog {
     }
 
     private Optional<Trigger> trigger(String flowId, String intake) {
-        String group = "file".equals(intake) ? FILE_TRIGGERS : "pull".equals(intake) ? PULL_TRIGGERS : null;
+        String group = IntakeKind.FILE.wire().equals(intake) ? FILE_TRIGGERS : IntakeKind.PULL.wire().equals(intake) ? PULL_TRIGGERS : null;
         if (group == null) {
             return Optional.empty();
         }

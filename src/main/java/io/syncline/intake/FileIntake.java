@@ -33,6 +33,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.syncline.config.SyncConfig;
 import io.syncline.freshness.FlowActivity;
 import io.syncline.pipeline.BatchRun;
+import io.syncline.pipeline.IntakeKind;
 import io.syncline.pipeline.SourceRecord;
 import io.syncline.pipeline.SyncProperties;
 
@@ -70,7 +71,7 @@ public class FileIntake {
         String flow = exchange.getProperty(SyncProperties.FLOW, String.class);
         File file = exchange.getMessage().getBody(File.class);
         String name = file.getName();
-        BatchRun run = new BatchRun(flow, "file", name);
+        BatchRun run = new BatchRun(flow, IntakeKind.FILE, name);
         exchange.setProperty(SyncProperties.BATCH_RUN, run);
         exchange.setProperty(FILE, file);
         activity.runStarted(run);

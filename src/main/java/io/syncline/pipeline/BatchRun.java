@@ -7,7 +7,7 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class BatchRun {
 
     private final String flow;
-    private final String intake;
+    private final IntakeKind intake;
     private final String source;
     private final Instant startedAt = Instant.now();
     final AtomicLong rowsRead = new AtomicLong();
@@ -18,7 +18,7 @@ public final class BatchRun {
     final AtomicLong staleSkipped = new AtomicLong();
     private volatile long resumedAfterLine;
 
-    public BatchRun(String flow, String intake, String source) {
+    public BatchRun(String flow, IntakeKind intake, String source) {
         this.flow = flow;
         this.intake = intake;
         this.source = source;
@@ -28,7 +28,7 @@ public final class BatchRun {
         return flow;
     }
 
-    public String intake() {
+    public IntakeKind intake() {
         return intake;
     }
 

@@ -123,10 +123,10 @@ public class SyncPipeline {
             }
         }
         // a webhook counted its records as received at the door
-        outcomes.count(flow, Outcomes.RECEIVED, records.stream().filter(r -> !"webhook".equals(r.intake())).count());
+        outcomes.count(flow, Outcomes.RECEIVED, records.stream().filter(r -> r.intake() != IntakeKind.WEBHOOK).count());
         outcomes.count(flow, Outcomes.REJECTED, invalid.size());
         // a JMS record is accepted once consumed and valid, as a webhook's is once enqueued
-        outcomes.count(flow, Outcomes.ACCEPTED, valid.stream().filter(e -> "jms".equals(e.source().intake())).count());
+        outcomes.count(flow, Outcomes.ACCEPTED, valid.stream().filter(e -> e.source().intake() == IntakeKind.JMS).count());
         BatchRun run = exchange.getProperty(SyncProperties.BATCH_RUN, BatchRun.class);
         if (run != null) {
             run.valid.addAndGet(valid.size());

@@ -20,6 +20,7 @@ import io.syncline.config.SyncConfig;
 import io.syncline.deadletter.DeadLetters;
 import io.syncline.pipeline.BatchRun;
 import io.syncline.pipeline.Envelope;
+import io.syncline.pipeline.IntakeKind;
 import io.syncline.pipeline.SyncProperties;
 import io.syncline.target.TransientTargetException;
 
@@ -75,7 +76,7 @@ public class SalesforceTarget {
         // A file's chunks are bulk-threshold + 1 rows (SyncConfig.fileChunkSize): once its run has read more rows than
         // the threshold, every chunk of that file, the last one too, goes through Bulk API 2.0.
         BatchRun run = exchange.getProperty(SyncProperties.BATCH_RUN, BatchRun.class);
-        boolean bulkFile = run != null && "file".equals(run.intake()) && run.rowsRead() > target.bulkThreshold();
+        boolean bulkFile = run != null && run.intake() == IntakeKind.FILE && run.rowsRead() > target.bulkThreshold();
         List<Envelope> delivered;
         if (chunk.size() == 1 && chunk.get(0).isRealTime()) {
             upsert(exchange, chunk.get(0), target);

@@ -30,7 +30,7 @@ import io.syncline.deadletter.DeadLetterStore;
 import io.syncline.freshness.FlowActivity;
 import io.syncline.freshness.FlowHealth;
 import io.syncline.pipeline.Outcomes;
-import io.syncline.target.salesforce.SalesforceBudget;
+import io.syncline.targets.salesforce.SalesforceBudget;
 
 /**
  * The flows as configured and as running: each {@code sync.flows.<id>} block, joined with the Camel routes named

@@ -16,7 +16,7 @@ import io.quarkus.runtime.StartupEvent;
 import io.syncline.config.SyncConfig;
 import io.syncline.freshness.ExpectedHours;
 import io.syncline.security.WebhookSignature;
-import io.syncline.target.salesforce.SalesforceOrg;
+import io.syncline.targets.salesforce.SalesforceOrg;
 import io.syncline.validation.FlowSchemas;
 
 /**
@@ -53,7 +53,7 @@ public class FlowStartupCheck {
                 problems.add("flow " + flowId + ": sync.flows." + flowId + ".target.kind=http needs sync.flows." + flowId
                         + ".target.url");
             }
-            String authMissing = io.syncline.target.HttpTargetAuth.missing(flowId, flow.target().auth());
+            String authMissing = io.syncline.targets.HttpTargetAuth.missing(flowId, flow.target().auth());
             if (flow.target().kind() == SyncConfig.TargetKind.http && authMissing != null) {
                 problems.add("flow " + flowId + ": sync.flows." + flowId + ".target.auth.kind="
                         + flow.target().auth().kind().name().replace('_', '-') + " needs " + authMissing);

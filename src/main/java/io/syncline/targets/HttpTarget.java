@@ -1,4 +1,4 @@
-package io.syncline.target;
+package io.syncline.targets;
 
 import java.time.Duration;
 import java.time.ZonedDateTime;

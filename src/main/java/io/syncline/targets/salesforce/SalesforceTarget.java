@@ -1,4 +1,4 @@
-package io.syncline.target.salesforce;
+package io.syncline.targets.salesforce;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -22,7 +22,7 @@ import io.syncline.pipeline.BatchRun;
 import io.syncline.pipeline.Envelope;
 import io.syncline.pipeline.IntakeKind;
 import io.syncline.pipeline.SyncProperties;
-import io.syncline.target.TransientTargetException;
+import io.syncline.targets.TransientTargetException;
 
 /**
  * Publishes a chunk to Salesforce with camel-salesforce: a real-time record by {@code upsertSObject} (PATCH

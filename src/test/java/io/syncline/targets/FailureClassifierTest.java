@@ -1,4 +1,4 @@
-package io.syncline.target;
+package io.syncline.targets;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 

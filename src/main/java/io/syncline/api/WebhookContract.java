@@ -29,7 +29,7 @@ import io.syncline.config.SyncConfig;
 import io.syncline.flows.FlowCatalog;
 import io.syncline.intake.Problem;
 import io.syncline.intake.WebhookIntake;
-import io.syncline.pipeline.IntakeKind;
+import io.syncline.record.IntakeKind;
 import io.syncline.security.WebhookSignature;
 import io.syncline.validation.FlowSchemas;
 

@@ -8,7 +8,7 @@ import java.util.Optional;
 import com.fasterxml.jackson.annotation.JsonInclude;
 
 import io.syncline.config.SyncConfig;
-import io.syncline.pipeline.IntakeKind;
+import io.syncline.record.IntakeKind;
 
 /**
  * One flow's declared answers, checked: the seed's first question is the flow's {@code agent-facing}, the others

@@ -14,9 +14,10 @@ import org.apache.camel.support.DefaultExchange;
 import org.jboss.logging.Logger;
 
 import io.syncline.config.SyncConfig;
-import io.syncline.pipeline.BatchRun;
-import io.syncline.pipeline.SourceRecord;
 import io.syncline.pipeline.SyncProperties;
+import io.syncline.record.BatchRun;
+import io.syncline.record.DeadLetter;
+import io.syncline.record.SourceRecord;
 
 /**
  * Replays dead letters through the pipeline as it is configured now: validation, mapping, the version guard and

@@ -21,7 +21,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.syncline.broker.BrokerConnection;
 import io.syncline.config.SyncConfig;
-import io.syncline.pipeline.IntakeKind;
+import io.syncline.record.DeadLetter;
+import io.syncline.record.IntakeKind;
 
 /**
  * Reads the dead letters where they are kept: the broker's dead-letter queue. Browsing never consumes, so a

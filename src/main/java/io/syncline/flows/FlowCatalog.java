@@ -24,7 +24,7 @@ import org.quartz.TriggerKey;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.syncline.config.SyncConfig;
-import io.syncline.pipeline.IntakeKind;
+import io.syncline.record.IntakeKind;
 import io.syncline.security.SecretMasking;
 import io.syncline.deadletter.DeadLetterStore;
 import io.syncline.freshness.FlowActivity;

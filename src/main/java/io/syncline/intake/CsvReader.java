@@ -17,10 +17,10 @@ import com.fasterxml.jackson.dataformat.csv.CsvMapper;
 import com.fasterxml.jackson.dataformat.csv.CsvParser;
 
 import io.syncline.config.SyncConfig;
-import io.syncline.pipeline.BatchRun;
-import io.syncline.pipeline.IntakeKind;
 import io.syncline.pipeline.JsonSettings;
-import io.syncline.pipeline.SourceRecord;
+import io.syncline.record.BatchRun;
+import io.syncline.record.IntakeKind;
+import io.syncline.record.SourceRecord;
 
 /**
  * CSV with a header row (RFC 4180 quoting), read with Jackson's streaming CSV parser. Each row becomes a map of

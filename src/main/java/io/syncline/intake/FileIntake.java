@@ -32,10 +32,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.syncline.config.SyncConfig;
 import io.syncline.freshness.FlowActivity;
-import io.syncline.pipeline.BatchRun;
-import io.syncline.pipeline.IntakeKind;
-import io.syncline.pipeline.SourceRecord;
 import io.syncline.pipeline.SyncProperties;
+import io.syncline.record.BatchRun;
+import io.syncline.record.IntakeKind;
+import io.syncline.record.SourceRecord;
 
 /**
  * File drops in {@code inbox/<flow>/}: checks a file is text before reading it, streams its rows in chunks, and

@@ -23,8 +23,8 @@ import org.jboss.logging.Logger;
 
 import io.syncline.config.SyncConfig;
 import io.syncline.freshness.FlowActivity;
-import io.syncline.pipeline.BatchRun;
-import io.syncline.pipeline.IntakeKind;
+import io.syncline.record.BatchRun;
+import io.syncline.record.IntakeKind;
 
 /**
  * Before each poll of an inbox: whatever the file consumer would skip without a word, or follow where it must not, is

@@ -25,9 +25,9 @@ import org.apache.camel.Exchange;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-import io.syncline.pipeline.IntakeKind;
-import io.syncline.pipeline.SourceRecord;
 import io.syncline.pipeline.SyncProperties;
+import io.syncline.record.IntakeKind;
+import io.syncline.record.SourceRecord;
 
 /**
  * A chunk of messages from a flow's queue ({@code sync-queue}) as a chunk of records: from a webhook (with its event

@@ -4,9 +4,9 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.util.function.LongFunction;
 
-import io.syncline.pipeline.BatchRun;
-import io.syncline.pipeline.IntakeKind;
-import io.syncline.pipeline.SourceRecord;
+import io.syncline.record.BatchRun;
+import io.syncline.record.IntakeKind;
+import io.syncline.record.SourceRecord;
 
 /** One JSON document per line; blank lines are skipped but counted, so line numbers match an editor's. */
 final class JsonLinesReader extends ChunkReader {

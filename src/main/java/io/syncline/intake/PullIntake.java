@@ -19,10 +19,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.syncline.config.SyncConfig;
 import io.syncline.freshness.FlowActivity;
-import io.syncline.pipeline.BatchRun;
-import io.syncline.pipeline.IntakeKind;
-import io.syncline.pipeline.SourceRecord;
 import io.syncline.pipeline.SyncProperties;
+import io.syncline.record.BatchRun;
+import io.syncline.record.IntakeKind;
+import io.syncline.record.SourceRecord;
 import io.syncline.security.SecretMasking;
 
 /**

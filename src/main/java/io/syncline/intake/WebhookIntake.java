@@ -30,9 +30,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.syncline.config.SyncConfig;
-import io.syncline.pipeline.IntakeKind;
 import io.syncline.pipeline.Outcomes;
 import io.syncline.pipeline.SyncProperties;
+import io.syncline.record.IntakeKind;
 import io.syncline.security.IdempotencyKeys;
 import io.syncline.security.WebhookSignature;
 import io.syncline.state.StateStore;

@@ -12,8 +12,8 @@ import jakarta.inject.Named;
 import org.apache.camel.Exchange;
 
 import io.syncline.config.SyncConfig;
-import io.syncline.deadletter.DeadLetter;
 import io.syncline.pipeline.SyncProperties;
+import io.syncline.record.DeadLetter;
 
 /**
  * The one owner of what a failed delivery is: target-transient (408, 429, 5xx, I/O), target-permanent (the target

@@ -19,9 +19,9 @@ import jakarta.inject.Named;
 import org.apache.camel.Exchange;
 
 import io.syncline.config.SyncConfig;
-import io.syncline.pipeline.Envelope;
 import io.syncline.pipeline.SyncPipeline;
 import io.syncline.pipeline.SyncProperties;
+import io.syncline.record.Envelope;
 
 /**
  * The embedded default target: envelopes appended as JSON Lines to

@@ -11,7 +11,8 @@ import org.junit.jupiter.api.Test;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.syncline.config.SyncConfig;
-import io.syncline.pipeline.IntakeKind;
+import io.syncline.record.DeadLetter;
+import io.syncline.record.IntakeKind;
 import io.syncline.validation.FieldError;
 import io.syncline.validation.FlowSchemas;
 

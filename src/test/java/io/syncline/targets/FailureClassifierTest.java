@@ -8,7 +8,7 @@ import java.io.UncheckedIOException;
 import org.apache.camel.RuntimeCamelException;
 import org.junit.jupiter.api.Test;
 
-import io.syncline.deadletter.DeadLetter;
+import io.syncline.record.DeadLetter;
 
 /** The category a dead letter says, decided by the innermost exception as Camel matched the former onException blocks. */
 class FailureClassifierTest {

@@ -26,8 +26,8 @@ import com.fasterxml.jackson.dataformat.csv.CsvSchema;
 
 import io.syncline.config.SyncConfig;
 import io.syncline.deadletter.DeadLetters;
-import io.syncline.pipeline.Envelope;
 import io.syncline.pipeline.SyncProperties;
+import io.syncline.record.Envelope;
 import io.syncline.targets.PermanentTargetException;
 import io.syncline.targets.TransientTargetException;
 

@@ -18,10 +18,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.syncline.config.SyncConfig;
 import io.syncline.deadletter.DeadLetters;
-import io.syncline.pipeline.BatchRun;
-import io.syncline.pipeline.Envelope;
-import io.syncline.pipeline.IntakeKind;
 import io.syncline.pipeline.SyncProperties;
+import io.syncline.record.BatchRun;
+import io.syncline.record.Envelope;
+import io.syncline.record.IntakeKind;
 import io.syncline.targets.TransientTargetException;
 
 /**

@@ -1,11 +1,9 @@
-package io.syncline.deadletter;
+package io.syncline.record;
 
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
 
-import io.syncline.pipeline.IntakeKind;
-import io.syncline.pipeline.SourceRecord;
 import io.syncline.validation.FieldError;
 
 /**
@@ -29,7 +27,7 @@ public record DeadLetter(String id, String flow, IntakeKind intake, String route
     /** Moved to the dead letters by the broker itself, after the queue's maximum delivery attempts. */
     public static final String DELIVERY_ATTEMPTS_EXHAUSTED = "delivery-attempts-exhausted";
 
-    static DeadLetter of(SourceRecord source, String key, String route, String category, Throwable error,
+    public static DeadLetter of(SourceRecord source, String key, String route, String category, Throwable error,
             List<FieldError> fieldErrors, int attempts, Instant firstFailure, Instant lastFailure, String targetResponse,
             int replayCount) {
         Instant now = Instant.now();

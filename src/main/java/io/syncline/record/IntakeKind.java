@@ -1,4 +1,4 @@
-package io.syncline.pipeline;
+package io.syncline.record;
 
 import java.util.Locale;
 

@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.io.IOException;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 
 import org.junit.jupiter.api.Test;
@@ -17,9 +16,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import io.syncline.support.EmbeddedDefaults;
+import io.syncline.support.Examples;
 import io.syncline.support.SyncData;
 
-/** The README's tour, step by step, with the files under examples/. */
+/** The README's tour, step by step, with the example files of the flow folders. */
 @QuarkusTest
 @TestProfile(EmbeddedDefaults.class)
 class ReadmeTourTest {
@@ -28,11 +28,11 @@ class ReadmeTourTest {
 
     @Test
     void theClaimExamples() throws IOException {
-        given().contentType("application/json").body(Files.readString(Path.of("examples/insurance-claims/valid.json")))
+        given().contentType("application/json").body(Examples.text("insurance-claims", "valid.json"))
                 .post("/webhooks/insurance-claims").then().statusCode(202);
         await().atMost(WAIT).until(() -> SyncData.outboxWithKeyPrefix("insurance-claims", "CLM-100234").size() >= 1);
 
-        given().contentType("application/json").body(Files.readString(Path.of("examples/insurance-claims/invalid.json")))
+        given().contentType("application/json").body(Examples.text("insurance-claims", "invalid.json"))
                 .post("/webhooks/insurance-claims").then().statusCode(400)
                 .body("errors", hasSize(6));
     }
@@ -41,7 +41,7 @@ class ReadmeTourTest {
     void theActuarialExamples() throws IOException {
         String flow = "insurance-actuarial-risk";
         for (String name : new String[] { "valid.csv", "with-invalid-rows.csv", "header-only.csv" }) {
-            SyncData.drop(flow, name, Files.readAllBytes(Path.of("examples", flow, name)));
+            SyncData.drop(flow, name, Files.readAllBytes(Examples.file(flow, name)));
         }
         JsonNode valid = await().atMost(WAIT).until(() -> SyncData.report(flow, "valid.csv"), r -> r.isPresent()).get();
         assertEquals(20, valid.path("published").asLong());

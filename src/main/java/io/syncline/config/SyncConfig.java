@@ -151,7 +151,24 @@ public interface SyncConfig {
         Duration maxClockSkew();
     }
 
+    /**
+     * The flows: each flow folder's {@code flow.properties} (built in under {@code flows/<id>/}, or in
+     * {@link #flowsDir()}), and whatever application.properties or the environment sets over it.
+     */
     Map<String, Flow> flows();
+
+    /**
+     * A folder of flow folders outside the jar, read at start-up: a folder adds a flow, or replaces the built-in flow
+     * of its id (see {@code io.syncline.flows.FlowFolders}).
+     */
+    Optional<String> flowsDir();
+
+    /**
+     * How often the folders of {@link #flowsDir()} are looked at while Syncline runs: an edited route.yaml or
+     * schema.json is checked and, if it passes, reloads its flow alone.
+     */
+    @WithDefault("2s")
+    Duration flowsReloadInterval();
 
     /** The flow's settings, or an error naming the flow when it has no {@code sync.flows.<id>} block. */
     default Flow flow(String flowId) {

@@ -57,11 +57,13 @@ public class FlowCatalog {
     private final SalesforceBudget salesforceBudget;
     private final PausedFlows pausedFlows;
     private final ClusterCounters clusterCounters;
+    private final FlowReloads reloads;
 
     FlowCatalog(CamelContext camel, SyncConfig config, MeterRegistry registry, FlowHealth health, FlowActivity activity,
             DeadLetterStore deadLetters, SalesforceBudget salesforceBudget, PausedFlows pausedFlows,
-            ClusterCounters clusterCounters) {
+            ClusterCounters clusterCounters, FlowReloads reloads) {
         this.camel = camel;
+        this.reloads = reloads;
         this.clusterCounters = clusterCounters;
         this.pausedFlows = pausedFlows;
         this.salesforceBudget = salesforceBudget;
@@ -166,7 +168,7 @@ public class FlowCatalog {
                 target(id, flow.target()),
                 flow.schedule().orElse(null), nextFire,
                 freshness(flow.freshness()), counters.counters(), counters.since().toString(), activity.progress(id).orElse(null),
-                routeViews);
+                routeViews, reloads.problems(id));
     }
 
     private static FlowView.Freshness freshness(SyncConfig.Freshness freshness) {

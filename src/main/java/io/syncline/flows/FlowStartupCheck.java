@@ -21,7 +21,7 @@ import io.syncline.validation.FlowSchemas;
 
 /**
  * Refuses to start a Syncline whose flows do not add up, naming the flow and the key: every configured flow has a
- * schema that names its key and source timestamp, a route file that defines it, and what its target needs; every
+ * schema that names its key and source timestamp, a route.yaml that defines it, and what its target needs; every
  * flow a route file defines is configured. (An unknown mode or target kind is refused by the configuration itself.)
  */
 @ApplicationScoped
@@ -46,20 +46,13 @@ public class FlowStartupCheck {
                 problems.add("flow " + flowId + ": " + e.getMessage());
             }
             if (!routedFlows.contains(flowId)) {
-                problems.add("flow " + flowId + ": configured under sync.flows." + flowId + " but no route file under"
-                        + " routes/<industry>/ defines an intake for sync.flows." + flowId + ".mode=" + flow.mode());
-            }
-            if (flow.target().kind() == SyncConfig.TargetKind.http && flow.target().url().isEmpty()) {
-                problems.add("flow " + flowId + ": sync.flows." + flowId + ".target.kind=http needs sync.flows." + flowId
-                        + ".target.url");
-            }
-            String authMissing = io.syncline.targets.HttpTargetAuth.missing(flowId, flow.target().auth());
-            if (flow.target().kind() == SyncConfig.TargetKind.http && authMissing != null) {
-                problems.add("flow " + flowId + ": sync.flows." + flowId + ".target.auth.kind="
-                        + flow.target().auth().kind().name().replace('_', '-') + " needs " + authMissing);
+                problems.add("flow " + flowId + ": configured under sync.flows." + flowId + " but no route.yaml of a flow"
+                        + " folder (flows/" + flowId + "/) defines an intake for sync.flows." + flowId + ".mode=" + flow.mode());
             }
             if (flow.target().kind() == SyncConfig.TargetKind.salesforce) {
                 problems.addAll(salesforceProblems(config, flowId));
+            } else {
+                targetProblems(flowId, flow.target()).forEach(problem -> problems.add("flow " + flowId + ": " + problem));
             }
             SyncConfig.Freshness freshness = flow.freshness();
             if (freshness.expectedActivity().hours().isPresent()) {
@@ -86,8 +79,8 @@ public class FlowStartupCheck {
         }
         for (String routed : routedFlows) {
             if (!config.flows().containsKey(routed)) {
-                problems.add("flow " + routed + ": a route file defines it but there is no sync.flows." + routed
-                        + " configuration block");
+                problems.add("flow " + routed + ": a route.yaml defines it but there is no sync.flows." + routed
+                        + " configuration (a flow.properties in flows/" + routed + "/)");
             }
         }
         if (!problems.isEmpty()) {
@@ -96,20 +89,42 @@ public class FlowStartupCheck {
         LOG.infof("%d flows checked: %s", config.flows().size(), String.join(", ", new TreeSet<>(config.flows().keySet())));
     }
 
-    /** A salesforce flow needs its sObject and external id field, and the org's credentials. */
+    /**
+     * What the flow's own settings lack for its target: an http target its url and its credentials, a salesforce one
+     * its sObject, external id field and mapping. The offline check asks the same.
+     */
+    public static List<String> targetProblems(String flowId, SyncConfig.Target target) {
+        List<String> problems = new ArrayList<>();
+        String key = "sync.flows." + flowId + ".target.";
+        if (target.kind() == SyncConfig.TargetKind.http) {
+            if (target.url().isEmpty()) {
+                problems.add(key + "kind=http needs " + key + "url");
+            }
+            String authMissing = io.syncline.targets.HttpTargetAuth.missing(flowId, target.auth());
+            if (authMissing != null) {
+                problems.add(key + "auth.kind=" + target.auth().kind().name().replace('_', '-') + " needs " + authMissing);
+            }
+        }
+        if (target.kind() == SyncConfig.TargetKind.salesforce) {
+            String prefix = key + "kind=salesforce needs ";
+            if (target.salesforce().sobject().filter(s -> !s.isBlank()).isEmpty()) {
+                problems.add(prefix + key + "salesforce.sobject");
+            }
+            if (target.salesforce().externalIdField().filter(s -> !s.isBlank()).isEmpty()) {
+                problems.add(prefix + key + "salesforce.external-id-field");
+            }
+            if (target.salesforce().mapping().isEmpty()) {
+                problems.add(prefix + "at least one " + key + "salesforce.mapping.<sObject field>");
+            }
+        }
+        return problems;
+    }
+
+    /** A salesforce flow needs its sObject, external id field and mapping, and the org's credentials. */
     static List<String> salesforceProblems(SyncConfig config, String flowId) {
         List<String> problems = new ArrayList<>();
-        SyncConfig.SalesforceObject target = config.flow(flowId).target().salesforce();
+        targetProblems(flowId, config.flow(flowId).target()).forEach(problem -> problems.add("flow " + flowId + ": " + problem));
         String prefix = "flow " + flowId + ": sync.flows." + flowId + ".target.kind=salesforce needs ";
-        if (target.sobject().filter(s -> !s.isBlank()).isEmpty()) {
-            problems.add(prefix + "sync.flows." + flowId + ".target.salesforce.sobject");
-        }
-        if (target.externalIdField().filter(s -> !s.isBlank()).isEmpty()) {
-            problems.add(prefix + "sync.flows." + flowId + ".target.salesforce.external-id-field");
-        }
-        if (target.mapping().isEmpty()) {
-            problems.add(prefix + "at least one sync.flows." + flowId + ".target.salesforce.mapping.<sObject field>");
-        }
         for (String missing : SalesforceOrg.missingCredentials(config.salesforce())) {
             problems.add(prefix + missing + " (sync.salesforce.auth=" + config.salesforce().auth().name().replace('_', '-') + ")");
         }

@@ -17,16 +17,19 @@ import io.syncline.freshness.FlowActivity;
  * @param openWebhooks whether its webhook accepts unsigned requests (null: it takes no webhooks now)
  * @param counters records by outcome since {@code countersSince}: received, accepted, rejected, published,
  *                 dead-lettered, stale-skipped
+ * @param problems      what is wrong with the flow's folder as last edited (a refused reload), each naming its file;
+ *                      empty when the flow runs as its folder says
  * @param countersSince when this instance started counting (its start-up): counters are not kept across restarts; on
  *                      instances sharing a PostgreSQL store, the counters add up every instance's and this is when the
  *                      first of them started
  */
 @JsonPropertyOrder({ "id", "industry", "dataFlow", "mode", "state", "health", "intakes", "signedWebhooks", "openWebhooks", "agentFacing",
-        "target", "schedule", "nextFireTime", "freshness", "counters", "countersSince", "progress", "routes" })
+        "target", "schedule", "nextFireTime", "freshness", "counters", "countersSince", "progress", "routes",
+        "problems" })
 public record FlowView(String id, String industry, String dataFlow, String mode, String state, Health health,
         List<String> intakes, Boolean signedWebhooks, Boolean openWebhooks, boolean agentFacing, Target target, String schedule, String nextFireTime,
         Freshness freshness, Map<String, Long> counters, String countersSince, FlowActivity.Progress progress,
-        List<RouteView> routes) {
+        List<RouteView> routes, List<String> problems) {
 
     /**
      * @param state healthy | stale | failing | paused | disabled: what the dashboard colours

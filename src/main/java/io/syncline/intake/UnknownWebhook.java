@@ -7,11 +7,27 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.ext.web.Router;
 
 /**
- * {@code /webhooks/<id>} that no flow answers: 404 for a POST to an unknown flow, 405 for any other method, each a
- * problem rather than an HTML page. Registered last, so every flow's own webhook route is matched before it.
+ * {@code /webhooks/<id>} that no flow answers: 404 for a POST to an unknown flow, 503 while the flow's routes are being
+ * replaced by a reload (the sender retries, as after any 503), 405 for any other method, each a problem rather than an
+ * HTML page. Registered last, so every flow's own webhook route is matched before it.
  */
 @ApplicationScoped
 public class UnknownWebhook {
+
+    static final String RELOADING = "{\"type\":\"urn:syncline:problem:flow-reloading\",\"title\":\"The flow is being reloaded\","
+            + "\"status\":503,\"detail\":\"Its edited route is starting; nothing was accepted, send it again\"}";
+    private static final String PREFIX = "/webhooks/";
+
+    private final java.util.Set<String> reloading = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+    /** While a reload replaces the flow's routes, its webhooks are answered 503 rather than 404. */
+    public void reloading(String flowId, boolean replacing) {
+        if (replacing) {
+            reloading.add(flowId);
+        } else {
+            reloading.remove(flowId);
+        }
+    }
 
     static final String BODY = "{\"type\":\"urn:syncline:problem:unknown-flow\",\"title\":\"No such flow\",\"status\":404,"
             + "\"detail\":\"No enabled flow takes webhooks at this path\"}";
@@ -19,10 +35,13 @@ public class UnknownWebhook {
             + "\"title\":\"Webhooks take POST\",\"status\":405}";
 
     void register(@Observes Router router) {
-        router.route("/webhooks/*").order(Integer.MAX_VALUE).handler(context -> {
+        router.route(PREFIX + "*").order(Integer.MAX_VALUE).handler(context -> {
             if (context.request().method() != HttpMethod.POST) {
                 context.response().setStatusCode(405).putHeader("Allow", "POST")
                         .putHeader("Content-Type", Problem.MEDIA_TYPE).end(METHOD_NOT_ALLOWED);
+            } else if (reloading.contains(context.request().path().substring(PREFIX.length()))) {
+                context.response().setStatusCode(503).putHeader("Retry-After", "1")
+                        .putHeader("Content-Type", Problem.MEDIA_TYPE).end(RELOADING);
             } else {
                 context.response().setStatusCode(404).putHeader("Content-Type", Problem.MEDIA_TYPE).end(BODY);
             }

@@ -53,4 +53,14 @@ public record SourceRecord(String flow, IntakeKind intake, String eventId, Insta
     public static SourceRecord json(String flow, IntakeKind intake, String eventId, Instant receivedAt, String payload) {
         return new SourceRecord(flow, intake, eventId, receivedAt, payload, JSON, null, null, null);
     }
+
+    /** The same record with the payload a flow's own step made of it. */
+    public SourceRecord withPayload(String newPayload) {
+        return new SourceRecord(flow, intake, eventId, receivedAt, newPayload, format, fileName, line, defect);
+    }
+
+    /** The same record, refused before validation for the reason given. */
+    public SourceRecord withDefect(String why) {
+        return new SourceRecord(flow, intake, eventId, receivedAt, payload, format, fileName, line, why, cells);
+    }
 }

@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 import jakarta.inject.Named;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -18,7 +19,10 @@ import com.networknt.schema.PathType;
 import com.networknt.schema.SchemaValidatorsConfig;
 import com.networknt.schema.SpecVersion;
 
-/** Loads {@code schemas/<flow-id>.schema.json} from the classpath once per flow. */
+import io.syncline.config.FlowFolders;
+import io.syncline.config.SyncConfig;
+
+/** Loads each flow's {@code schema.json} from its folder (in the jar, or in {@code sync.flows-dir}) once per flow. */
 @ApplicationScoped
 @Named("flowSchemas")
 public class FlowSchemas {
@@ -30,9 +34,22 @@ public class FlowSchemas {
     private final JsonSchemaFactory factory;
     private final SchemaValidatorsConfig validatorsConfig;
     private final Map<String, FlowSchema> schemas = new ConcurrentHashMap<>();
+    private final Map<String, FlowFolders.Folder> folders;
 
+    @Inject
+    FlowSchemas(ObjectMapper mapper, SyncConfig config) {
+        this(mapper, FlowFolders.find(config.flowsDir()));
+    }
+
+    /** The built-in flows' schemas only. */
     public FlowSchemas(ObjectMapper mapper) {
+        this(mapper, FlowFolders.find(java.util.Optional.empty()));
+    }
+
+    /** Over the given folders: the offline check's. */
+    public FlowSchemas(ObjectMapper mapper, Map<String, FlowFolders.Folder> folders) {
         this.mapper = mapper;
+        this.folders = folders;
         JsonMetaSchema.Builder meta = JsonMetaSchema.builder(JsonMetaSchema.getV202012());
         SYNCLINE_KEYWORDS.forEach(keyword -> meta.keyword(new NonValidationKeyword(keyword)));
         JsonMetaSchema metaSchema = meta.build();
@@ -47,24 +64,32 @@ public class FlowSchemas {
         return schemas.computeIfAbsent(flowId, this::load);
     }
 
+    /** Reads the flow's schema again (its folder changed); the previous one stays if the new one does not load. */
+    public void reload(String flowId) {
+        schemas.put(flowId, load(flowId));
+    }
+
     /** The flow's JSON Schema as written (a copy), to publish it, e.g. in the OpenAPI document. */
     public JsonNode document(String flowId) {
         return forFlow(flowId).document.deepCopy();
     }
 
     private FlowSchema load(String flowId) {
-        String resource = "schemas/" + flowId + ".schema.json";
-        InputStream in = Thread.currentThread().getContextClassLoader().getResourceAsStream(resource);
-        if (in == null) {
-            throw new IllegalStateException("no schema at " + resource);
-        }
-        try (in) {
-            JsonNode node = mapper.readTree(in);
-            return new FlowSchema(flowId, factory.getSchema(node, validatorsConfig), node);
+        FlowFolders.Folder folder = folders.getOrDefault(flowId, new FlowFolders.Folder(flowId, java.util.Optional.empty()));
+        String where = folder.describe(FlowFolders.SCHEMA);
+        JsonNode node;
+        try (InputStream in = folder.open(FlowFolders.SCHEMA).orElse(null)) {
+            if (in == null) {
+                throw new IllegalStateException("no schema at " + where);
+            }
+            node = mapper.readTree(in);
         } catch (IOException e) {
-            throw new IllegalStateException("schema " + resource + " is not readable JSON: " + e.getMessage(), e);
-        } catch (IllegalStateException e) {
-            throw new IllegalStateException("schema " + resource + ": " + e.getMessage(), e);
+            throw new IllegalStateException("schema " + where + " is not readable JSON: " + e.getMessage(), e);
+        }
+        try {
+            return new FlowSchema(flowId, factory.getSchema(node, validatorsConfig), node);
+        } catch (RuntimeException e) {
+            throw new IllegalStateException("schema " + where + ": " + e.getMessage(), e);
         }
     }
 }

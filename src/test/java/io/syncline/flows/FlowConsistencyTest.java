@@ -17,7 +17,6 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.stream.Stream;
 
 import org.junit.jupiter.api.Test;
 
@@ -28,40 +27,46 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.syncline.support.Examples;
 
 /**
- * Flow files, schemas, examples, configuration, templates and the README agree. Adding a flow and forgetting one
- * of its parts fails here, with the part named.
+ * The flow folders, the templates and the README agree. Adding a flow folder and forgetting one of its parts fails
+ * here, with the part named; the README's flow table is what the folders say.
  */
 class FlowConsistencyTest {
 
-    static final Path ROUTES = Examples.RESOURCES.resolve("routes");
-    static final Path TEMPLATES = ROUTES.resolve("shared").resolve("intake-templates.camel.yaml");
+    static final Path TEMPLATES = Examples.RESOURCES.resolve("routes").resolve("shared").resolve("intake-templates.camel.yaml");
     static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
     static final Map<String, Set<String>> ROUTE_KINDS = Map.of(
             "webhook-intake", Set.of("webhook"),
             "jms-intake", Set.of("worker", "jms"),
             "file-intake", Set.of("file"),
             "pull-intake", Set.of("pull"));
-    static final Set<String> INDUSTRIES = Set.of("insurance", "financial", "healthcare", "manufacturing", "retail");
     /** A template parameter in a placeholder: a plain name, where property keys always have a dot. */
     static final Pattern PARAMETER = Pattern.compile("\\{\\{([A-Za-z][A-Za-z0-9]*)(:[^}]*)?}}");
 
     @Test
-    void everyConfiguredFlowHasARouteFileAndEveryRouteFileAConfiguredFlow() throws IOException {
-        assertEquals(new TreeSet<>(Examples.configuredFlows()), routeFiles().keySet());
+    void everyFlowFolderHasARouteSettingsAndASchema() {
+        for (String flow : Examples.configuredFlows()) {
+            for (String file : List.of("route.yaml", "flow.properties", "schema.json")) {
+                assertTrue(Files.isRegularFile(Examples.FLOWS.resolve(flow).resolve(file)), "flows/" + flow + "/" + file + " is missing");
+            }
+        }
         assertEquals(15, Examples.configuredFlows().size());
     }
 
     @Test
     void everyRouteFileInstantiatesTemplatesForItsOwnFlowWithConventionalRouteIds() throws IOException {
         Map<String, Map<String, JsonNode>> declared = declaredTemplateParameters();
-        for (Map.Entry<String, Path> file : routeFiles().entrySet()) {
-            String flow = file.getKey();
-            String where = ROUTES.relativize(file.getValue()).toString();
-            assertEquals(flow.substring(0, flow.indexOf('-')), file.getValue().getParent().getFileName().toString(),
-                    where + ": a flow lives in the folder of its industry");
-            for (JsonNode item : YAML.readTree(file.getValue().toFile())) {
+        for (String flow : Examples.configuredFlows()) {
+            String where = "flows/" + flow + "/route.yaml";
+            for (JsonNode item : YAML.readTree(routeFile(flow).toFile())) {
+                if (item.has("route")) {
+                    String id = item.path("route").path("id").asText();
+                    assertTrue(id.startsWith(flow + "-"), where + ": a route of the flow's own is named " + flow + "-<step>, not " + id);
+                    assertTrue(item.path("route").path("from").path("uri").asText().startsWith("direct:" + flow + "-"),
+                            where + ": a route of the flow's own is a step its intakes call (direct:" + flow + "-<step>)");
+                    continue;
+                }
                 JsonNode templated = item.get("templatedRoute");
-                assertTrue(templated != null, where + ": only templatedRoute entries, no Java and no copied routes");
+                assertTrue(templated != null, where + ": templatedRoute entries and routes of its own steps, no Java");
                 String template = templated.path("routeTemplateRef").asText();
                 assertTrue(declared.containsKey(template), where + ": unknown template " + template);
                 Map<String, String> parameters = new LinkedHashMap<>();
@@ -73,7 +78,7 @@ class FlowConsistencyTest {
                     boolean required = !definition.has("defaultValue") && definition.path("required").asBoolean(true);
                     assertTrue(!required || parameters.containsKey(name), where + ": " + template + " needs parameter " + name);
                 });
-                assertEquals(flow, parameters.get("flowId"), where + ": flowId must be the file's flow");
+                assertEquals(flow, parameters.get("flowId"), where + ": flowId must be the folder's flow");
                 String routeId = templated.path("routeId").asText();
                 String kind = routeId.startsWith(flow + "-") ? routeId.substring(flow.length() + 1) : "";
                 assertTrue(ROUTE_KINDS.get(template).contains(kind),
@@ -113,45 +118,57 @@ class FlowConsistencyTest {
             }
             boolean json = Examples.exists(flow, "valid.json") && Examples.exists(flow, "invalid.json");
             boolean csv = Examples.exists(flow, "valid.csv") && Examples.exists(flow, "invalid.csv");
-            assertTrue(json || csv, flow + ": examples/" + flow + "/ needs valid and invalid examples");
+            assertTrue(json || csv, "flows/" + flow + "/examples/ needs valid and invalid examples");
         }
     }
 
     @Test
     void everyFlowHasAnIntakeInItsConfiguredMode() throws IOException {
-        Properties config = Examples.applicationProperties();
         for (String flow : Examples.configuredFlows()) {
-            String mode = config.getProperty("sync.flows." + flow + ".mode", "realtime");
+            String mode = Examples.settings(flow).getProperty("mode", "realtime");
             assertTrue(Set.of("realtime", "batch").contains(mode), flow + ": mode is realtime or batch");
             assertFalse(intakes(flow, mode).isEmpty(), flow + ": no intake runs in mode " + mode);
         }
     }
 
+    /** The README's flow table is generated from the folders: paste the expected table when a flow changes. */
     @Test
-    void theReadmeFlowTableMatchesTheConfiguration() throws IOException {
-        Properties config = Examples.applicationProperties();
-        String readme = Files.readString(Path.of("README.md"));
-        List<String> missing = new ArrayList<>();
-        for (String flow : Examples.configuredFlows()) {
-            String prefix = "sync.flows." + flow + ".";
-            String mode = config.getProperty(prefix + "mode", "realtime");
-            String freshness = config.getProperty(prefix + "freshness.max-lag") != null
-                    ? "lag ≤ " + config.getProperty(prefix + "freshness.max-lag")
-                    : "silence ≤ " + config.getProperty(prefix + "freshness.max-silence");
-            String row = "| " + flow + " | " + config.getProperty(prefix + "data-flow") + " | " + mode + " | "
-                    + String.join(" + ", intakes(flow, mode)) + " | " + config.getProperty(prefix + "schedule", "—") + " | "
-                    + freshness + " | " + ("true".equals(config.getProperty(prefix + "agent-facing")) ? "yes" : "no") + " |";
-            if (!readme.contains(row)) {
-                missing.add(row);
-            }
+    void theReadmeFlowTableIsWhatTheFoldersSay() throws IOException {
+        List<String> readme = Files.readAllLines(Path.of("README.md"));
+        int start = readme.indexOf(FLOW_TABLE_HEADER);
+        assertTrue(start >= 0, "README has no flow table starting with " + FLOW_TABLE_HEADER);
+        List<String> table = new ArrayList<>();
+        for (int i = start; i < readme.size() && readme.get(i).startsWith("|"); i++) {
+            table.add(readme.get(i));
         }
-        assertEquals(List.of(), missing, "README flow table rows that do not match the configuration");
+        assertEquals(flowTable(), String.join("\n", table), "README's flow table (section \"The fifteen flows\")");
+    }
+
+    static final String FLOW_TABLE_HEADER = "| flow | data flow | mode | intakes in that mode | schedule (Quartz cron) | freshness | agent-facing |";
+
+    /** The flow table as the folders say it, one row per folder in id order. */
+    static String flowTable() throws IOException {
+        List<String> rows = new ArrayList<>(List.of(FLOW_TABLE_HEADER, "|---|---|---|---|---|---|---|"));
+        for (String flow : Examples.configuredFlows()) {
+            Properties settings = Examples.settings(flow);
+            String mode = settings.getProperty("mode", "realtime");
+            String freshness = settings.getProperty("freshness.max-lag") != null
+                    ? "lag ≤ " + settings.getProperty("freshness.max-lag")
+                    : "silence ≤ " + settings.getProperty("freshness.max-silence");
+            rows.add("| " + flow + " | " + settings.getProperty("data-flow") + " | " + mode + " | "
+                    + String.join(" + ", intakes(flow, mode)) + " | " + settings.getProperty("schedule", "—") + " | "
+                    + freshness + " | " + ("true".equals(settings.getProperty("agent-facing")) ? "yes" : "no") + " |");
+        }
+        return String.join("\n", rows);
     }
 
     /** The intakes a flow runs in a mode: its routes whose activeIn is that mode or always, workers aside. */
     static List<String> intakes(String flow, String mode) throws IOException {
         List<String> intakes = new ArrayList<>();
-        for (JsonNode item : YAML.readTree(routeFiles().get(flow).toFile())) {
+        for (JsonNode item : YAML.readTree(routeFile(flow).toFile())) {
+            if (!item.has("templatedRoute")) {
+                continue;
+            }
             JsonNode templated = item.path("templatedRoute");
             String activeIn = "always";
             for (JsonNode p : templated.path("parameters")) {
@@ -168,19 +185,8 @@ class FlowConsistencyTest {
         return intakes;
     }
 
-    static Map<String, Path> routeFiles() throws IOException {
-        Map<String, Path> files = new TreeMap<>();
-        for (String industry : INDUSTRIES) {
-            Path dir = ROUTES.resolve(industry);
-            if (!Files.isDirectory(dir)) {
-                continue;
-            }
-            try (Stream<Path> paths = Files.list(dir)) {
-                paths.filter(p -> p.getFileName().toString().endsWith(".camel.yaml"))
-                        .forEach(p -> files.put(p.getFileName().toString().replace(".camel.yaml", ""), p));
-            }
-        }
-        return files;
+    static Path routeFile(String flow) {
+        return Examples.FLOWS.resolve(flow).resolve("route.yaml");
     }
 
     static Map<String, Map<String, JsonNode>> declaredTemplateParameters() throws IOException {

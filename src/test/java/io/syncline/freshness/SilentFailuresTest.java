@@ -70,7 +70,7 @@ class SilentFailuresTest {
     @Test
     void aFileWithZeroDataRowsShowsTheFlowAsFailing() {
         String flow = "healthcare-outcome-reporting";
-        String header = SyncData.firstLine(java.nio.file.Path.of("examples", flow, "valid.csv"));
+        String header = SyncData.firstLine(io.syncline.support.Examples.file(flow, "valid.csv"));
         SyncData.drop(flow, "empty-month.csv", (header + "\n").getBytes(StandardCharsets.UTF_8));
         await().atMost(WAIT).until(() -> "failing".equals(given().get("/api/flows/" + flow).jsonPath().getString("health.state")));
         given().get("/api/flows/" + flow).then()

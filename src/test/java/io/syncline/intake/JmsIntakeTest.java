@@ -65,10 +65,40 @@ class JmsIntakeTest {
                 .statusCode(200).body("payload", org.hamcrest.Matchers.equalTo("<claim>not json</claim>"));
     }
 
+    /**
+     * manufacturing-inventory-levels has a step of its own (its route.yaml): the WMS's heartbeats on the queue are
+     * dropped before validation instead of becoming dead letters; a stock position goes through as it came.
+     */
+    @Test
+    void theInventoryFlowsOwnStepDropsTheWmsHeartbeats() {
+        String inventory = "manufacturing-inventory-levels";
+        String heartbeat = send(inventory, "{\"messageType\": \"HEARTBEAT\", \"sentAt\": \"2026-11-27T09:14:00Z\"}");
+        String notAPosition = send(inventory, "{\"messageType\": \"STOCKTAKE\"}");
+        String sku = "PMP-" + System.nanoTime() % 1_000_000_000L;
+        String position = send(inventory, """
+                {"inventoryRecordId": "%s@WH01", "sku": "%s", "locationCode": "WH01", "onHandQuantity": 240,
+                 "reservedQuantity": 36, "availableQuantity": 204, "unitOfMeasure": "EA", "asOf": "2026-11-27T09:14:00Z"}
+                """.formatted(sku, sku));
+
+        JsonNode envelope = await().atMost(Duration.ofSeconds(20))
+                .until(() -> SyncData.outboxWithKeyPrefix(inventory, sku + "@"), l -> l.size() == 1).get(0);
+        assertEquals(position, envelope.path("eventId").asText());
+        assertEquals(240, envelope.path("record").path("onHandQuantity").asInt());
+        // a message that is neither goes on to validation as before; it came after the heartbeat, on the same consumer
+        await().atMost(Duration.ofSeconds(20)).until(() -> SyncData.deadLetters(inventory).stream()
+                .anyMatch(d -> notAPosition.equals(d.path("eventId").asText())));
+        assertTrue(SyncData.deadLetters(inventory).stream().noneMatch(d -> heartbeat.equals(d.path("eventId").asText())),
+                "a heartbeat is no dead letter");
+    }
+
     private String send(String body) {
+        return send(FLOW, body);
+    }
+
+    private String send(String flow, String body) {
         try (JMSContext context = connectionFactory.createContext()) {
             TextMessage message = context.createTextMessage(body);
-            context.createProducer().send(context.createQueue("sync." + FLOW + ".in"), message);
+            context.createProducer().send(context.createQueue("sync." + flow + ".in"), message);
             return message.getJMSMessageID();
         } catch (jakarta.jms.JMSException e) {
             throw new AssertionError(e);

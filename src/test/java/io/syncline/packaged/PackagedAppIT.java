@@ -139,7 +139,7 @@ class PackagedAppIT {
         mes.start();
         try {
             String flow = "manufacturing-production-output";
-            String item = java.nio.file.Files.readString(Path.of("examples", flow, "valid.json"));
+            String item = java.nio.file.Files.readString(io.syncline.support.Examples.file(flow, "valid.json"));
             JsonNode template = JSON.readTree(item);
             java.util.function.IntFunction<String> itemNo = n -> ((com.fasterxml.jackson.databind.node.ObjectNode) template.deepCopy())
                     .put("outputRecordId", template.path("outputRecordId").asText() + "-" + n).toString();
@@ -188,8 +188,8 @@ class PackagedAppIT {
         java.nio.file.Files.deleteIfExists(noSchema);
         assertTrue(PackagedApp.runUntilExit(dataDir, Map.of("sync.flows.retail-gift-cards.mode", "realtime"), noSchema) != 0);
         String log = java.nio.file.Files.readString(noSchema);
-        assertTrue(log.contains("flow retail-gift-cards: no schema at schemas/retail-gift-cards.schema.json"), log);
-        assertTrue(log.contains("no route file under routes/<industry>/ defines an intake for sync.flows.retail-gift-cards.mode"), log);
+        assertTrue(log.contains("flow retail-gift-cards: no schema at flows/retail-gift-cards/schema.json"), log);
+        assertTrue(log.contains("no route.yaml of a flow folder (flows/retail-gift-cards/) defines an intake for sync.flows.retail-gift-cards.mode"), log);
     }
 
     /** Event ids the CRM answered 200 to. */

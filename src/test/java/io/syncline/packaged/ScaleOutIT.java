@@ -334,7 +334,7 @@ class ScaleOutIT {
         Path tmp = inbox.getParent().resolve("nightly-race.csv.tmp");
         Files.writeString(tmp, csv, StandardCharsets.UTF_8);
         Files.move(tmp, inbox.resolve("nightly-race.csv"));
-        String example = Files.readString(Path.of("examples", "financial-compliance-docs", "valid.json"));
+        String example = Files.readString(io.syncline.support.Examples.file("financial-compliance-docs", "valid.json"));
         for (int i = 0; i < documents.size(); i++) {
             PackagedApp to = i % 2 == 0 ? first : second;
             assertEquals(202, to.postJson("/webhooks/financial-compliance-docs",

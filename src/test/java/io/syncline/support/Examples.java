@@ -2,7 +2,6 @@ package io.syncline.support;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.io.FileInputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -16,18 +15,31 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.csv.CsvMapper;
 import com.fasterxml.jackson.dataformat.csv.CsvSchema;
 
-/** The flows as application.properties configures them, and their schemas and examples as a user finds them. */
+/** The built-in flow folders (src/main/resources/flows/<id>/): their settings, schemas and examples as a user finds them. */
 public final class Examples {
 
     static final ObjectMapper JSON = new ObjectMapper();
     public static final Path RESOURCES = Path.of("src/main/resources");
+    public static final Path FLOWS = RESOURCES.resolve("flows");
 
     private Examples() {
     }
 
-    public static Properties applicationProperties() {
+    /** Every built-in flow: the folders under flows/. */
+    public static List<String> configuredFlows() {
+        TreeSet<String> ids = new TreeSet<>();
+        try (java.util.stream.Stream<Path> folders = Files.list(FLOWS)) {
+            folders.filter(Files::isDirectory).forEach(p -> ids.add(p.getFileName().toString()));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return new ArrayList<>(ids);
+    }
+
+    /** A built-in flow's flow.properties (keys relative to the flow: mode, target.kind, ...). */
+    public static Properties settings(String flow) {
         Properties properties = new Properties();
-        try (FileInputStream in = new FileInputStream(RESOURCES.resolve("application.properties").toFile())) {
+        try (java.io.Reader in = Files.newBufferedReader(FLOWS.resolve(flow).resolve("flow.properties"))) {
             properties.load(in);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -35,21 +47,9 @@ public final class Examples {
         return properties;
     }
 
-    /** Every flow id with a {@code sync.flows.<id>.*} key in the default profile. */
-    public static List<String> configuredFlows() {
-        TreeSet<String> ids = new TreeSet<>();
-        for (String key : applicationProperties().stringPropertyNames()) {
-            if (key.startsWith("sync.flows.")) {
-                String rest = key.substring("sync.flows.".length());
-                ids.add(rest.substring(0, rest.indexOf('.')));
-            }
-        }
-        return new ArrayList<>(ids);
-    }
-
     public static JsonNode schema(String flow) {
         try {
-            return JSON.readTree(RESOURCES.resolve("schemas").resolve(flow + ".schema.json").toFile());
+            return JSON.readTree(FLOWS.resolve(flow).resolve("schema.json").toFile());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -60,7 +60,7 @@ public final class Examples {
     }
 
     public static Path file(String flow, String name) {
-        return Path.of("examples", flow, name);
+        return FLOWS.resolve(flow).resolve("examples").resolve(name);
     }
 
     public static boolean exists(String flow, String name) {

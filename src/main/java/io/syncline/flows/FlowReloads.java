@@ -1,0 +1,195 @@
+package io.syncline.flows;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+import jakarta.annotation.PreDestroy;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+
+import org.apache.camel.CamelContext;
+import org.apache.camel.Route;
+import org.apache.camel.support.PluginHelper;
+import org.apache.camel.support.ResourceHelper;
+import org.jboss.logging.Logger;
+
+import io.quarkus.runtime.StartupEvent;
+import io.syncline.config.FlowFolders;
+import io.syncline.config.SyncConfig;
+import io.syncline.intake.UnknownWebhook;
+import io.syncline.validation.FlowSchemas;
+
+/**
+ * Reloads a flow of {@code sync.flows-dir} whose folder was edited while Syncline runs, that flow alone: the edit is
+ * checked first as the offline check does; a broken edit is refused (the previous version keeps running, and the log
+ * and {@code /api/flows/{id}} say what is wrong and where); a good one replaces the flow's schema and, if its
+ * route.yaml changed, its routes (stopped gracefully: a chunk in flight finishes, or rolls back to its queue; its
+ * webhooks are answered 503 meanwhile, never 404). Settings
+ * (flow.properties) are read at start-up only.
+ */
+@ApplicationScoped
+public class FlowReloads {
+
+    private static final Logger LOG = Logger.getLogger(FlowReloads.class);
+
+    private final SyncConfig config;
+    private final FlowSchemas schemas;
+    private final CamelContext camel;
+    private final UnknownWebhook webhooks;
+    private final Map<String, String> fingerprints = new ConcurrentHashMap<>();
+    private final Map<String, String> routes = new ConcurrentHashMap<>();
+    private final Map<String, List<String>> problems = new ConcurrentHashMap<>();
+    private ScheduledExecutorService timer;
+
+    FlowReloads(SyncConfig config, FlowSchemas schemas, CamelContext camel, UnknownWebhook webhooks) {
+        this.webhooks = webhooks;
+        this.config = config;
+        this.schemas = schemas;
+        this.camel = camel;
+    }
+
+    void start(@Observes StartupEvent event) {
+        if (config.flowsDir().filter(d -> !d.isBlank()).isEmpty()) {
+            return;
+        }
+        for (FlowFolders.Folder folder : external().values()) {
+            fingerprints.put(folder.id(), fingerprint(folder));
+            routes.put(folder.id(), read(folder, FlowFolders.ROUTE));
+        }
+        timer = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread thread = new Thread(r, "syncline-flow-reloads");
+            thread.setDaemon(true);
+            return thread;
+        });
+        long every = config.flowsReloadInterval().toMillis();
+        timer.scheduleWithFixedDelay(this::look, every, every, TimeUnit.MILLISECONDS);
+    }
+
+    /** What is wrong with the flow's folder as last edited, each naming its file; empty when it runs as edited. */
+    public List<String> problems(String flowId) {
+        return problems.getOrDefault(flowId, List.of());
+    }
+
+    void look() {
+        try {
+            for (FlowFolders.Folder folder : external().values()) {
+                String fingerprint = fingerprint(folder);
+                if (config.flows().containsKey(folder.id()) && !fingerprint.equals(fingerprints.put(folder.id(), fingerprint))) {
+                    reload(folder);
+                }
+            }
+        } catch (RuntimeException e) {
+            LOG.warnf("Flow folders in %s could not be read: %s", config.flowsDir().orElse(""), e.getMessage());
+        }
+    }
+
+    synchronized void reload(FlowFolders.Folder folder) {
+        String flowId = folder.id();
+        List<String> found = new FlowCheck().check(folder);
+        if (!found.isEmpty()) {
+            problems.put(flowId, found);
+            LOG.warnf("Flow %s: the edit of %s is refused, the previous version keeps running:%n  %s", flowId,
+                    folder.dir().orElseThrow(), String.join("\n  ", found));
+            return;
+        }
+        try {
+            schemas.reload(flowId);
+            String route = read(folder, FlowFolders.ROUTE);
+            if (!route.equals(routes.get(flowId))) {
+                replaceRoutes(flowId, folder, route);
+            }
+            problems.remove(flowId);
+            LOG.infof("Flow %s reloaded from %s", flowId, folder.dir().orElseThrow());
+        } catch (Exception e) {
+            problems.put(flowId, List.of(flowId + "/: the edit passed the check but could not be applied: " + e.getMessage()));
+            LOG.warnf("Flow %s: the edit could not be applied: %s", flowId, e.getMessage());
+        }
+    }
+
+    /** Stops and removes the flow's routes, then loads its new route.yaml; if that fails, the previous one again. */
+    private void replaceRoutes(String flowId, FlowFolders.Folder folder, String route) throws Exception {
+        String previous = routes.get(flowId);
+        webhooks.reloading(flowId, true);
+        try {
+            removeRoutes(flowId);
+            PluginHelper.getRoutesLoader(camel).loadRoutes(ResourceHelper.resolveResource(camel, folder.location(FlowFolders.ROUTE)));
+            routes.put(flowId, route);
+        } catch (Exception e) {
+            removeRoutes(flowId);
+            PluginHelper.getRoutesLoader(camel).loadRoutes(ResourceHelper.fromString(flowId + "-previous.yaml", previous));
+            throw e;
+        } finally {
+            webhooks.reloading(flowId, false);
+        }
+    }
+
+    /** Its intake routes ({@code <flow-id>-<kind>}) and the routes of its own steps ({@code direct:<flow-id>-...}). */
+    private void removeRoutes(String flowId) throws Exception {
+        List<String> ids = new ArrayList<>();
+        for (Route route : camel.getRoutes()) {
+            if (flowId.equals(FlowCatalog.flowOf(route.getRouteId()))
+                    || route.getEndpoint().getEndpointUri().startsWith("direct://" + flowId + "-")) {
+                ids.add(route.getRouteId());
+            }
+        }
+        // suspended first, as a pause does: a webhook then answers 503, never a stopping consumer's 500
+        for (String id : ids) {
+            camel.getRouteController().suspendRoute(id);
+        }
+        for (String id : ids) {
+            camel.getRouteController().stopRoute(id);
+            camel.removeRoute(id);
+        }
+    }
+
+    private Map<String, FlowFolders.Folder> external() {
+        return FlowFolders.in(Path.of(config.flowsDir().orElseThrow()));
+    }
+
+    /** Every file of the folder, its name, size and modification time. */
+    private static String fingerprint(FlowFolders.Folder folder) {
+        StringBuilder fingerprint = new StringBuilder();
+        try (Stream<Path> files = Files.walk(folder.dir().orElseThrow())) {
+            for (Path file : files.filter(Files::isRegularFile).sorted().toList()) {
+                fingerprint.append(file).append(':').append(Files.size(file)).append(':')
+                        .append(Files.getLastModifiedTime(file).toMillis()).append(';');
+            }
+        } catch (IOException e) {
+            fingerprint.append(e.getMessage());
+        }
+        return fingerprint.toString();
+    }
+
+    private static String read(FlowFolders.Folder folder, String file) {
+        try {
+            Optional<InputStream> in = folder.open(file);
+            if (in.isEmpty()) {
+                return "";
+            }
+            try (InputStream stream = in.get()) {
+                return new String(stream.readAllBytes(), StandardCharsets.UTF_8);
+            }
+        } catch (IOException e) {
+            return "";
+        }
+    }
+
+    @PreDestroy
+    void stop() {
+        if (timer != null) {
+            timer.shutdownNow();
+        }
+    }
+}

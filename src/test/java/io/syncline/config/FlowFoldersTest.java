@@ -1,0 +1,54 @@
+package io.syncline.config;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Which folder each flow comes from, and what the folders give the configuration. */
+class FlowFoldersTest {
+
+    @Test
+    void theBuiltInFlowsComeFromTheJarAndTheirSettingsBecomeFlowKeys() {
+        Map<String, FlowFolders.Folder> folders = FlowFolders.find(Optional.empty());
+        assertEquals(15, folders.size());
+        assertTrue(folders.values().stream().allMatch(FlowFolders.Folder::builtIn));
+        Map<String, String> configuration = FlowFolders.configuration(folders);
+        assertEquals("realtime", configuration.get("sync.flows.insurance-claims.mode"));
+        assertEquals("customer", configuration.get("sync.flows.insurance-claims.assessment.delay-consequence"));
+        assertTrue(configuration.get("camel.main.routes-include-pattern").startsWith("classpath:routes/shared/*.camel.yaml,"));
+        assertTrue(configuration.get("camel.main.routes-include-pattern").contains("classpath:flows/insurance-claims/route.yaml"));
+    }
+
+    /** A folder of sync.flows-dir with a built-in id replaces all of that flow: its route and settings only. */
+    @Test
+    void anExternalFolderAddsAFlowOrReplacesTheBuiltInOneOfItsId(@TempDir Path dir) throws IOException {
+        Path claims = Files.createDirectories(dir.resolve("insurance-claims"));
+        Files.writeString(claims.resolve("route.yaml"), "# replaced\n");
+        Files.writeString(claims.resolve("flow.properties"), "mode=batch\ntarget.kind=outbox\n");
+        Path gifts = Files.createDirectories(dir.resolve("retail-gift-cards"));
+        Files.writeString(gifts.resolve("flow.properties"), "data-flow=Gift cards\n");
+
+        Map<String, FlowFolders.Folder> folders = FlowFolders.find(Optional.of(dir.toString()));
+        assertEquals(16, folders.size());
+        assertFalse(folders.get("insurance-claims").builtIn());
+        Map<String, String> configuration = FlowFolders.configuration(folders);
+        assertEquals("batch", configuration.get("sync.flows.insurance-claims.mode"));
+        assertFalse(configuration.containsKey("sync.flows.insurance-claims.assessment.delay-consequence"),
+                "nothing of the built-in flow's settings is read");
+        assertEquals("Gift cards", configuration.get("sync.flows.retail-gift-cards.data-flow"));
+        List<String> routes = List.of(configuration.get("camel.main.routes-include-pattern").split(","));
+        assertTrue(routes.contains("file:" + claims.resolve("route.yaml").toAbsolutePath()), routes.toString());
+        assertFalse(routes.contains("classpath:flows/insurance-claims/route.yaml"), routes.toString());
+        assertTrue(routes.contains("classpath:flows/retail-catalog-pricing/route.yaml"), routes.toString());
+    }
+}

@@ -1,0 +1,181 @@
+package io.syncline.packaged;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+import org.junit.jupiter.api.Test;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.syncline.support.DataDirResource;
+
+/**
+ * A flow that exists only in a folder outside the jar ({@code sync.flows-dir}), run by the packaged application and
+ * reloaded when its folder is edited, and the offline check run by the same jar.
+ */
+class FlowFoldersIT {
+
+    static final ObjectMapper JSON = new ObjectMapper();
+    static final Path WORK = Path.of("target", "it-data").toAbsolutePath();
+    static final Path EXTERNAL = Path.of("src/test/resources/external-flows").toAbsolutePath();
+    static final String FLOW = "healthcare-lab-results";
+
+    @Test
+    void aSixteenthFlowDefinedOnlyOutsideTheJarTakesWebhooksIntoTheOutbox() throws Exception {
+        Path dataDir = WORK.resolve("flow-folders");
+        DataDirResource.deleteRecursively(dataDir);
+        Path flowsDir = copy(EXTERNAL, WORK.resolve("flow-folders-flows"));
+        Path examples = flowsDir.resolve(FLOW).resolve("examples");
+        try (PackagedApp app = PackagedApp.start(dataDir, Map.of("sync.flows-dir", flowsDir.toString()),
+                WORK.resolve("flow-folders.log"))) {
+            HttpResponse<String> accepted = app.postJson("/webhooks/" + FLOW, Files.readString(examples.resolve("valid.json")));
+            assertEquals(202, accepted.statusCode(), accepted.body());
+            Path outbox = dataDir.resolve("outbox").resolve(FLOW);
+            await().atMost(Duration.ofSeconds(20)).until(() -> Outbox.keyCounts(outbox).containsKey("LAB-20261127001"));
+
+            HttpResponse<String> refused = app.postJson("/webhooks/" + FLOW, Files.readString(examples.resolve("invalid.json")));
+            assertEquals(400, refused.statusCode(), refused.body());
+
+            JsonNode flow = JSON.readTree(app.get("/api/flows/" + FLOW).body());
+            assertEquals("Lab results", flow.path("dataFlow").asText(), flow.toString());
+            assertEquals(List.of("webhook"), JSON.convertValue(flow.path("intakes"), List.class));
+            JsonNode flows = JSON.readTree(app.get("/api/flows").body());
+            assertEquals(16, flows.size(), "the fifteen built-in flows and the one of the folder");
+            // the published contract follows the folders: the 16th flow's webhook, its schema as the body
+            JsonNode contract = JSON.readTree(app.get("/q/openapi?format=json").body());
+            assertEquals("#/components/schemas/" + FLOW, contract.path("paths").path("/webhooks/" + FLOW).path("post")
+                    .path("requestBody").path("content").path("application/json").path("schema").path("$ref").asText());
+            assertTrue(contract.path("components").path("schemas").path(FLOW).path("properties").has("resultId"),
+                    contract.path("components").path("schemas").path(FLOW).toString());
+            // a built-in flow still takes its webhooks
+            assertEquals(202, app.postJson("/webhooks/insurance-claims", io.syncline.support.Claims.valid(
+                    io.syncline.support.Claims.newClaimNumber())).statusCode());
+
+            // Reload while running: the schema now requires "abnormal"; a record without it, valid until now, is a 400.
+            assertEquals(202, app.postJson("/webhooks/" + FLOW, result(1, false)).statusCode());
+            Path schema = flowsDir.resolve(FLOW).resolve("schema.json");
+            String original = Files.readString(schema);
+            Files.writeString(schema, original.replace("\"required\": [\"resultId\"", "\"required\": [\"abnormal\", \"resultId\""));
+            await().atMost(Duration.ofSeconds(20)).until(() -> app.postJson("/webhooks/" + FLOW, result(2, false)).statusCode() == 400);
+            assertEquals(202, app.postJson("/webhooks/" + FLOW, result(3, true)).statusCode());
+            assertEquals(List.of(), JSON.convertValue(JSON.readTree(app.get("/api/flows/" + FLOW).body()).path("problems"), List.class));
+
+            // A broken edit is refused: the flow says what and where, and the previous version keeps accepting.
+            Files.writeString(schema, "{ \"type\": \"object\", ");
+            JsonNode refusedEdit = await().atMost(Duration.ofSeconds(20)).until(
+                    () -> JSON.readTree(app.get("/api/flows/" + FLOW).body()).path("problems"), p -> !p.isEmpty());
+            assertTrue(refusedEdit.get(0).asText().startsWith(FLOW + "/schema.json: "), refusedEdit.toString());
+            assertEquals(202, app.postJson("/webhooks/" + FLOW, result(4, true)).statusCode());
+            assertEquals(400, app.postJson("/webhooks/" + FLOW, result(5, false)).statusCode());
+            await().atMost(Duration.ofSeconds(20)).until(() -> Outbox.keyCounts(outbox).keySet().containsAll(
+                    List.of("LAB-20261201001", "LAB-20261201003", "LAB-20261201004")));
+
+            // Its route edited: the file intake now runs in every mode, next to the webhook; a broken route is refused.
+            Files.writeString(schema, original);
+            Path route = flowsDir.resolve(FLOW).resolve("route.yaml");
+            String routes = Files.readString(route);
+            int file = routes.indexOf("routeTemplateRef: file-intake");
+            // webhooks keep coming while the routes are replaced: every one answered 202 is delivered
+            java.util.concurrent.atomic.AtomicBoolean reloaded = new java.util.concurrent.atomic.AtomicBoolean();
+            java.util.concurrent.ExecutorService source = java.util.concurrent.Executors.newSingleThreadExecutor();
+            java.util.Set<Integer> answers = java.util.concurrent.ConcurrentHashMap.newKeySet();
+            java.util.concurrent.Future<List<String>> sending = source.submit(() -> {
+                List<String> sent = new ArrayList<>();
+                for (int n = 100; !reloaded.get() || n < 120; n++) {
+                    int status = app.postJson("/webhooks/" + FLOW, result(n, true)).statusCode();
+                    answers.add(status);
+                    if (status == 202) {
+                        sent.add(resultId(n));
+                    }
+                }
+                return sent;
+            });
+            Files.writeString(route, routes.substring(0, file) + routes.substring(file).replace("value: batch", "value: always"));
+            await().atMost(Duration.ofSeconds(20)).until(() -> JSON.convertValue(
+                    JSON.readTree(app.get("/api/flows/" + FLOW).body()).path("intakes"), List.class).equals(List.of("file", "webhook")));
+            reloaded.set(true);
+            List<String> sent = sending.get(60, TimeUnit.SECONDS);
+            source.shutdown();
+            assertTrue(sent.size() >= 20, sent.toString());
+            assertTrue(java.util.Set.of(202, 503).containsAll(answers), "202, or 503 while the routes are replaced: " + answers);
+            await().atMost(Duration.ofSeconds(30)).until(() -> Outbox.keyCounts(outbox).keySet().containsAll(sent));
+            assertEquals(202, app.postJson("/webhooks/" + FLOW, result(6, false)).statusCode());
+            Files.writeString(route, routes.replace("routeTemplateRef: file-intake", "routeTemplateRef: sftp-intake"));
+            JsonNode refusedRoute = await().atMost(Duration.ofSeconds(20)).until(
+                    () -> JSON.readTree(app.get("/api/flows/" + FLOW).body()).path("problems"), p -> !p.isEmpty());
+            assertTrue(refusedRoute.get(0).asText().startsWith(FLOW + "/route.yaml: "), refusedRoute.toString());
+            assertEquals(List.of("file", "webhook"), JSON.convertValue(JSON.readTree(app.get("/api/flows/" + FLOW).body()).path("intakes"), List.class));
+            assertEquals(202, app.postJson("/webhooks/" + FLOW, result(7, false)).statusCode());
+            await().atMost(Duration.ofSeconds(20)).until(() -> Outbox.keyCounts(outbox).keySet().containsAll(
+                    List.of("LAB-20261201006", "LAB-20261201007")));
+        }
+    }
+
+    static String resultId(int n) {
+        return "LAB-" + (20261201000L + n);
+    }
+
+    /** A lab result, with or without the field "abnormal". */
+    private static String result(int n, boolean withAbnormal) {
+        return "{\"resultId\": \"" + resultId(n) + "\", \"mrn\": \"MRN00451234\", \"testCode\": \"2345-7\", \"value\": 5.4,"
+                + " \"unit\": \"mmol/L\", " + (withAbnormal ? "\"abnormal\": false, " : "") + "\"resultedAt\": \"2026-11-30T09:14:00Z\"}";
+    }
+
+    @Test
+    void theCheckCommandOfTheJarPassesGoodFoldersAndNamesEachProblemOfBrokenOnes() throws Exception {
+        assertEquals(0, check(EXTERNAL, WORK.resolve("check-good.log")));
+        assertEquals(0, check(Path.of("src/main/resources/flows").toAbsolutePath(), WORK.resolve("check-built-in.log")));
+        Path log = WORK.resolve("check-broken.log");
+        assertEquals(1, check(Path.of("src/test/resources/flow-check").toAbsolutePath(), log));
+        String output = Files.readString(log);
+        for (String file : List.of("healthcare-bad-yaml/route.yaml: ", "healthcare-unknown-template/route.yaml: ",
+                "healthcare-bad-schema/schema.json: ", "healthcare-unknown-key/flow.properties: ",
+                "healthcare-bad-cron/flow.properties: ")) {
+            assertTrue(output.contains(file), file + " in:\n" + output);
+        }
+        assertTrue(!output.contains("Listening on"), "the check starts nothing:\n" + output);
+    }
+
+    private static int check(Path flowsDir, Path log) throws IOException, InterruptedException {
+        String runner = System.getProperty("syncline.runner", "target/quarkus-app/quarkus-run.jar");
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-jar", runner, "check", flowsDir.toString()));
+        Files.createDirectories(log.getParent());
+        Files.deleteIfExists(log);
+        Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        if (!process.waitFor(60, TimeUnit.SECONDS)) {
+            process.destroyForcibly().waitFor();
+            throw new AssertionError("check did not exit; see " + log);
+        }
+        return process.exitValue();
+    }
+
+    /** A copy the test may edit while the application runs. */
+    static Path copy(Path from, Path to) throws IOException {
+        DataDirResource.deleteRecursively(to);
+        try (Stream<Path> paths = Files.walk(from)) {
+            for (Path path : paths.toList()) {
+                Path target = to.resolve(from.relativize(path).toString());
+                if (Files.isDirectory(path)) {
+                    Files.createDirectories(target);
+                } else {
+                    Files.copy(path, target);
+                }
+            }
+        }
+        return to;
+    }
+}

@@ -25,10 +25,10 @@ import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 import io.quarkus.security.identity.SecurityIdentity;
-import io.syncline.deadletter.DeadLetter;
 import io.syncline.deadletter.DeadLetterMasking;
 import io.syncline.deadletter.DeadLetterReplay;
 import io.syncline.deadletter.DeadLetterStore;
+import io.syncline.record.DeadLetter;
 import io.syncline.security.Roles;
 
 /**

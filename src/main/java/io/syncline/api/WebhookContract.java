@@ -29,6 +29,7 @@ import io.syncline.config.SyncConfig;
 import io.syncline.flows.FlowCatalog;
 import io.syncline.intake.Problem;
 import io.syncline.intake.WebhookIntake;
+import io.syncline.record.IntakeKind;
 import io.syncline.security.WebhookSignature;
 import io.syncline.validation.FlowSchemas;
 
@@ -83,7 +84,7 @@ public class WebhookContract implements OASFilter {
     /** Enabled, and a webhook route in its current mode (the route ids are {@code <flow-id>-webhook}). */
     private static boolean takesWebhooks(SyncConfig config, FlowCatalog catalog, String flowId) {
         return config.flow(flowId).enabled()
-                && catalog.routes(flowId).stream().anyMatch(route -> "webhook".equals(FlowCatalog.intakeOf(route)));
+                && catalog.routes(flowId).stream().anyMatch(route -> IntakeKind.WEBHOOK.wire().equals(FlowCatalog.intakeOf(route)));
     }
 
     private static Operation operation(SyncConfig config, String flowId) {

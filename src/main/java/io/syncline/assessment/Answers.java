@@ -8,6 +8,7 @@ import java.util.Optional;
 import com.fasterxml.jackson.annotation.JsonInclude;
 
 import io.syncline.config.SyncConfig;
+import io.syncline.record.IntakeKind;
 
 /**
  * One flow's declared answers, checked: the seed's first question is the flow's {@code agent-facing}, the others
@@ -107,13 +108,13 @@ public record Answers(boolean agentFacing, List<String> agentActions, DelayConse
 
     /** The most capable of the flow's intakes: a webhook means the source pushes, a queue that it queues. */
     static SourceSupport fromIntakes(List<String> intakes) {
-        if (intakes.contains("webhook")) {
+        if (intakes.contains(IntakeKind.WEBHOOK.wire())) {
             return SourceSupport.push;
         }
-        if (intakes.contains("jms")) {
+        if (intakes.contains(IntakeKind.JMS.wire())) {
             return SourceSupport.queue;
         }
-        return intakes.contains("pull") ? SourceSupport.api : SourceSupport.filesOnly;
+        return intakes.contains(IntakeKind.PULL.wire()) ? SourceSupport.api : SourceSupport.filesOnly;
     }
 
     /** As declared: "P7D", "PT30M" (Duration.toString would say PT168H). */

@@ -25,7 +25,7 @@ import io.smallrye.health.api.Wellness;
 import io.syncline.config.SyncConfig;
 import io.syncline.flows.FlowCatalog;
 import io.syncline.assessment.FlowAssessment.Cost;
-import io.syncline.target.salesforce.SalesforceBudget;
+import io.syncline.targets.salesforce.SalesforceBudget;
 
 /**
  * The sync assessment of every flow: declared answers joined with the evidence, the advice, the cost comparison

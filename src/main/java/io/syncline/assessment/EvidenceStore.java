@@ -19,7 +19,7 @@ import jakarta.enterprise.event.Observes;
 import org.jboss.logging.Logger;
 
 import io.syncline.config.SyncConfig;
-import io.syncline.pipeline.Envelope;
+import io.syncline.record.Envelope;
 import io.quarkus.runtime.ShutdownEvent;
 import io.syncline.state.StateStore;
 

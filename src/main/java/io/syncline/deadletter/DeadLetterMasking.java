@@ -13,6 +13,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.syncline.config.SyncConfig;
+import io.syncline.record.DeadLetter;
 import io.syncline.validation.FieldError;
 import io.syncline.validation.FlowSchema;
 import io.syncline.validation.FlowSchemas;

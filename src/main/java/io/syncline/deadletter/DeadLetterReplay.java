@@ -14,9 +14,10 @@ import org.apache.camel.support.DefaultExchange;
 import org.jboss.logging.Logger;
 
 import io.syncline.config.SyncConfig;
-import io.syncline.pipeline.BatchRun;
-import io.syncline.pipeline.SourceRecord;
 import io.syncline.pipeline.SyncProperties;
+import io.syncline.record.BatchRun;
+import io.syncline.record.DeadLetter;
+import io.syncline.record.SourceRecord;
 
 /**
  * Replays dead letters through the pipeline as it is configured now: validation, mapping, the version guard and
@@ -85,7 +86,7 @@ public class DeadLetterReplay {
             return new DeadLetterStore.Taken<>(false, new Outcome(letter.id(), letter.flow(), "refused",
                     "no configured flow " + letter.flow()));
         }
-        BatchRun run = new BatchRun(letter.flow(), "replay", letter.id());
+        BatchRun run = new BatchRun(letter.flow(), letter.intake(), letter.id());
         Exchange exchange = new DefaultExchange(camel);
         exchange.setProperty(SyncProperties.FLOW, letter.flow());
         exchange.setProperty(SyncProperties.BATCH_RUN, run);

@@ -21,6 +21,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.syncline.broker.BrokerConnection;
 import io.syncline.config.SyncConfig;
+import io.syncline.record.DeadLetter;
+import io.syncline.record.IntakeKind;
 
 /**
  * Reads the dead letters where they are kept: the broker's dead-letter queue. Browsing never consumes, so a
@@ -209,7 +211,7 @@ public class DeadLetterStore {
         String origin = message.getStringProperty("_AMQ_ORIG_ADDRESS");
         String flow = origin != null && origin.startsWith("sync.") && origin.endsWith(".in")
                 ? origin.substring("sync.".length(), origin.length() - ".in".length()) : null;
-        return new DeadLetter(message.getJMSMessageID(), flow, "jms", origin, DeadLetter.DELIVERY_ATTEMPTS_EXHAUSTED, null,
+        return new DeadLetter(message.getJMSMessageID(), flow, IntakeKind.JMS, origin, DeadLetter.DELIVERY_ATTEMPTS_EXHAUSTED, null,
                 "The broker moved the message here after its maximum delivery attempts", List.of(),
                 message.getIntProperty("JMSXDeliveryCount"), null, null, null, null,
                 message.getStringProperty("syncEventId"), null, message.getStringProperty("syncReceivedAt"), null, null,

@@ -15,11 +15,12 @@ import org.jboss.logging.Logger;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-import io.syncline.pipeline.BatchRun;
-import io.syncline.pipeline.Envelope;
 import io.syncline.pipeline.Outcomes;
-import io.syncline.pipeline.SourceRecord;
 import io.syncline.pipeline.SyncProperties;
+import io.syncline.record.BatchRun;
+import io.syncline.record.DeadLetter;
+import io.syncline.record.Envelope;
+import io.syncline.record.SourceRecord;
 
 /** Turns failures into {@link DeadLetter}s for {@code direct:sync-dead-letter}, which writes them to the broker. */
 @ApplicationScoped

@@ -24,12 +24,13 @@ import org.quartz.TriggerKey;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.syncline.config.SyncConfig;
+import io.syncline.record.IntakeKind;
 import io.syncline.security.SecretMasking;
 import io.syncline.deadletter.DeadLetterStore;
 import io.syncline.freshness.FlowActivity;
 import io.syncline.freshness.FlowHealth;
 import io.syncline.pipeline.Outcomes;
-import io.syncline.target.salesforce.SalesforceBudget;
+import io.syncline.targets.salesforce.SalesforceBudget;
 
 /**
  * The flows as configured and as running: each {@code sync.flows.<id>} block, joined with the Camel routes named
@@ -161,8 +162,8 @@ public class FlowCatalog {
                 verdict.lagMs(), verdict.deadLetters(), verdict.lastRun());
         return new FlowView(id, id.substring(0, id.indexOf('-')), flow.dataFlow().orElse(null), flow.mode().name(),
                 state, shownHealth, intakes,
-                intakes.contains("webhook") ? flow.webhook().secret().filter(s -> !s.isBlank()).isPresent() : null,
-                intakes.contains("webhook") ? config.acceptsUnsignedWebhooks(id) : null,
+                intakes.contains(IntakeKind.WEBHOOK.wire()) ? flow.webhook().secret().filter(s -> !s.isBlank()).isPresent() : null,
+                intakes.contains(IntakeKind.WEBHOOK.wire()) ? config.acceptsUnsignedWebhooks(id) : null,
                 flow.agentFacing(),
                 target(id, flow.target()),
                 flow.schedule().orElse(null), nextFire,
@@ -223,7 +224,7 @@ public class FlowCatalog {
     }
 
     private Optional<Trigger> trigger(String flowId, String intake) {
-        String group = "file".equals(intake) ? FILE_TRIGGERS : "pull".equals(intake) ? PULL_TRIGGERS : null;
+        String group = IntakeKind.FILE.wire().equals(intake) ? FILE_TRIGGERS : IntakeKind.PULL.wire().equals(intake) ? PULL_TRIGGERS : null;
         if (group == null) {
             return Optional.empty();
         }

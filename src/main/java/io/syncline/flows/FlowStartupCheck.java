@@ -16,7 +16,7 @@ import io.quarkus.runtime.StartupEvent;
 import io.syncline.config.SyncConfig;
 import io.syncline.freshness.ExpectedHours;
 import io.syncline.security.WebhookSignature;
-import io.syncline.target.salesforce.SalesforceOrg;
+import io.syncline.targets.salesforce.SalesforceOrg;
 import io.syncline.validation.FlowSchemas;
 
 /**
@@ -100,7 +100,7 @@ public class FlowStartupCheck {
             if (target.url().isEmpty()) {
                 problems.add(key + "kind=http needs " + key + "url");
             }
-            String authMissing = io.syncline.target.HttpTargetAuth.missing(flowId, target.auth());
+            String authMissing = io.syncline.targets.HttpTargetAuth.missing(flowId, target.auth());
             if (authMissing != null) {
                 problems.add(key + "auth.kind=" + target.auth().kind().name().replace('_', '-') + " needs " + authMissing);
             }

@@ -17,8 +17,8 @@ import org.jboss.logging.Logger;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
-import io.syncline.pipeline.BatchRun;
-import io.syncline.pipeline.Envelope;
+import io.syncline.record.BatchRun;
+import io.syncline.record.Envelope;
 import io.syncline.state.StateStore;
 
 /**

@@ -10,8 +10,8 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.NoSuchElementException;
 
-import io.syncline.pipeline.BatchRun;
-import io.syncline.pipeline.SourceRecord;
+import io.syncline.record.BatchRun;
+import io.syncline.record.SourceRecord;
 
 /**
  * Streams a file as chunks of records, so a file of any size is read with the memory of one chunk. Camel's

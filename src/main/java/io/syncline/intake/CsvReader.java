@@ -17,9 +17,10 @@ import com.fasterxml.jackson.dataformat.csv.CsvMapper;
 import com.fasterxml.jackson.dataformat.csv.CsvParser;
 
 import io.syncline.config.SyncConfig;
-import io.syncline.pipeline.BatchRun;
 import io.syncline.pipeline.JsonSettings;
-import io.syncline.pipeline.SourceRecord;
+import io.syncline.record.BatchRun;
+import io.syncline.record.IntakeKind;
+import io.syncline.record.SourceRecord;
 
 /**
  * CSV with a header row (RFC 4180 quoting), read with Jackson's streaming CSV parser. Each row becomes a map of
@@ -102,7 +103,7 @@ final class CsvReader extends ChunkReader {
             String eventId = eventIds.apply(line);
             if (cells.length != header.length) {
                 String raw = json.writeValueAsString(cells);
-                return new SourceRecord(flow, "file", eventId, receivedAt, raw, SourceRecord.CSV_ROW, fileName, line,
+                return new SourceRecord(flow, IntakeKind.FILE, eventId, receivedAt, raw, SourceRecord.CSV_ROW, fileName, line,
                         "row has " + cells.length + " cells, the header has " + header.length);
             }
             Map<String, String> row = new LinkedHashMap<>();

@@ -32,9 +32,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.syncline.config.SyncConfig;
 import io.syncline.freshness.FlowActivity;
-import io.syncline.pipeline.BatchRun;
-import io.syncline.pipeline.SourceRecord;
 import io.syncline.pipeline.SyncProperties;
+import io.syncline.record.BatchRun;
+import io.syncline.record.IntakeKind;
+import io.syncline.record.SourceRecord;
 
 /**
  * File drops in {@code inbox/<flow>/}: checks a file is text before reading it, streams its rows in chunks, and
@@ -70,7 +71,7 @@ public class FileIntake {
         String flow = exchange.getProperty(SyncProperties.FLOW, String.class);
         File file = exchange.getMessage().getBody(File.class);
         String name = file.getName();
-        BatchRun run = new BatchRun(flow, "file", name);
+        BatchRun run = new BatchRun(flow, IntakeKind.FILE, name);
         exchange.setProperty(SyncProperties.BATCH_RUN, run);
         exchange.setProperty(FILE, file);
         activity.runStarted(run);

@@ -23,7 +23,8 @@ import org.jboss.logging.Logger;
 
 import io.syncline.config.SyncConfig;
 import io.syncline.freshness.FlowActivity;
-import io.syncline.pipeline.BatchRun;
+import io.syncline.record.BatchRun;
+import io.syncline.record.IntakeKind;
 
 /**
  * Before each poll of an inbox: whatever the file consumer would skip without a word, or follow where it must not, is
@@ -134,7 +135,7 @@ public class InboxGuard implements PollingConsumerPollStrategy {
     }
 
     private void refuse(String flow, Path entry, String name, String why) {
-        BatchRun run = new BatchRun(flow, "file", name);
+        BatchRun run = new BatchRun(flow, IntakeKind.FILE, name);
         String storedName = FileIntake.storedName(run.startedAt(), printable(name));
         Path failed = Path.of(config.dataDir(), "failed", flow);
         try {

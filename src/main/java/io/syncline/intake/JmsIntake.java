@@ -25,8 +25,9 @@ import org.apache.camel.Exchange;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-import io.syncline.pipeline.SourceRecord;
 import io.syncline.pipeline.SyncProperties;
+import io.syncline.record.IntakeKind;
+import io.syncline.record.SourceRecord;
 
 /**
  * A chunk of messages from a flow's queue ({@code sync-queue}) as a chunk of records: from a webhook (with its event
@@ -57,14 +58,15 @@ public class JmsIntake {
             if (eventId == null) {
                 eventId = received.getJMSMessageID();
             }
-            String intake = received.getStringProperty(WebhookIntake.INTAKE);
-            records.add(record(received, flow, intake == null ? "jms" : intake, eventId, receivedAt(received)));
+            // a webhook's record says so; anything else that came through the queue came in by JMS
+            IntakeKind intake = IntakeKind.fromWire(received.getStringProperty(WebhookIntake.INTAKE));
+            records.add(record(received, flow, intake == null ? IntakeKind.JMS : intake, eventId, receivedAt(received)));
         }
         exchange.getMessage().removeHeaders("*");
         exchange.getMessage().setBody(records);
     }
 
-    private SourceRecord record(jakarta.jms.Message received, String flow, String intake, String eventId,
+    private SourceRecord record(jakarta.jms.Message received, String flow, IntakeKind intake, String eventId,
             Instant receivedAt) throws JMSException {
         if (received instanceof TextMessage text) {
             return SourceRecord.json(flow, intake, eventId, receivedAt, text.getText() == null ? "" : text.getText());
@@ -87,7 +89,7 @@ public class JmsIntake {
                 "a JMS message without a text or bytes body (" + kind + ") is not a record; send the record as JSON in a TextMessage");
     }
 
-    private static SourceRecord refused(String flow, String intake, String eventId, Instant receivedAt, String format,
+    private static SourceRecord refused(String flow, IntakeKind intake, String eventId, Instant receivedAt, String format,
             String payload, String why) {
         return new SourceRecord(flow, intake, eventId, receivedAt, payload, format, null, null, why);
     }

@@ -4,8 +4,9 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.util.function.LongFunction;
 
-import io.syncline.pipeline.BatchRun;
-import io.syncline.pipeline.SourceRecord;
+import io.syncline.record.BatchRun;
+import io.syncline.record.IntakeKind;
+import io.syncline.record.SourceRecord;
 
 /** One JSON document per line; blank lines are skipped but counted, so line numbers match an editor's. */
 final class JsonLinesReader extends ChunkReader {
@@ -32,14 +33,14 @@ final class JsonLinesReader extends ChunkReader {
         while ((text = readBoundedLine()) != null) {
             line++;
             if (text == TOO_LONG) {
-                return new SourceRecord(flow, "file", eventIds.apply(line), receivedAt, "", SourceRecord.JSON, fileName,
+                return new SourceRecord(flow, IntakeKind.FILE, eventIds.apply(line), receivedAt, "", SourceRecord.JSON, fileName,
                         line, "line longer than sync.limits.max-line-length (" + maxLineLength + " characters)");
             }
             if (line == 1 && text.startsWith("\uFEFF")) {
                 text = text.substring(1);
             }
             if (!text.isBlank()) {
-                return new SourceRecord(flow, "file", eventIds.apply(line), receivedAt, text, SourceRecord.JSON,
+                return new SourceRecord(flow, IntakeKind.FILE, eventIds.apply(line), receivedAt, text, SourceRecord.JSON,
                         fileName, line, null);
             }
         }

@@ -19,9 +19,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.syncline.config.SyncConfig;
 import io.syncline.freshness.FlowActivity;
-import io.syncline.pipeline.BatchRun;
-import io.syncline.pipeline.SourceRecord;
 import io.syncline.pipeline.SyncProperties;
+import io.syncline.record.BatchRun;
+import io.syncline.record.IntakeKind;
+import io.syncline.record.SourceRecord;
 import io.syncline.security.SecretMasking;
 
 /**
@@ -68,7 +69,7 @@ public class PullIntake {
         }
         String url = pull.url().get();
         exchange.setProperty(URL, url);
-        BatchRun run = new BatchRun(flow, "pull", SecretMasking.url(url));
+        BatchRun run = new BatchRun(flow, IntakeKind.PULL, SecretMasking.url(url));
         exchange.setProperty(SyncProperties.BATCH_RUN, run);
         activity.runStarted(run);
         cursors.load(flow).ifPresent(cursor -> exchange.setProperty(CURSOR, cursor));
@@ -110,7 +111,7 @@ public class PullIntake {
             run.rowRead();
             // Same page, same item: same event id, so a repeated page is harmless downstream.
             String eventId = UUID.nameUUIDFromBytes((flow + "/" + cursor + "/" + index++).getBytes(StandardCharsets.UTF_8)).toString();
-            chunk.add(SourceRecord.json(flow, "pull", eventId, receivedAt, mapper.writeValueAsString(item)));
+            chunk.add(SourceRecord.json(flow, IntakeKind.PULL, eventId, receivedAt, mapper.writeValueAsString(item)));
         }
         JsonNode next = page.get(pull.nextCursorField());
         String nextCursor = next == null || next.isNull() || next.asText().isEmpty() ? null : next.asText();

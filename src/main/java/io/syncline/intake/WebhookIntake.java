@@ -32,6 +32,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.syncline.config.SyncConfig;
 import io.syncline.pipeline.Outcomes;
 import io.syncline.pipeline.SyncProperties;
+import io.syncline.record.IntakeKind;
 import io.syncline.security.IdempotencyKeys;
 import io.syncline.security.WebhookSignature;
 import io.syncline.state.StateStore;
@@ -208,7 +209,7 @@ public class WebhookIntake {
         message.removeHeaders("*");
         message.setHeader(EVENT_ID, eventId);
         message.setHeader(RECEIVED_AT, Instant.now().toString());
-        message.setHeader(INTAKE, "webhook");
+        message.setHeader(INTAKE, IntakeKind.WEBHOOK.wire());
         // One message group per record key: the broker hands every version of a key to the same consumer, in order,
         // so with sync.flows.<id>.consumers > 1 two versions of one key are never in flight at once.
         JsonNode key = record.get(schema.keyField());

@@ -13,6 +13,8 @@ import org.apache.camel.ProducerTemplate;
 
 import io.quarkus.runtime.annotations.RegisterForReflection;
 
+import io.syncline.record.SourceRecord;
+
 /**
  * Runs a flow's own step (the intake templates' {@code steps} parameter, a {@code direct:} route of the flow's
  * route.yaml) on each record of a chunk before validation. The step sees one record's JSON text as its body and leaves

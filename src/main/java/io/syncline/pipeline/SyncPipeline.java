@@ -17,8 +17,12 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.syncline.assessment.EvidenceStore;
 import io.syncline.config.SyncConfig;
-import io.syncline.deadletter.DeadLetter;
 import io.syncline.freshness.FlowActivity;
+import io.syncline.record.BatchRun;
+import io.syncline.record.DeadLetter;
+import io.syncline.record.Envelope;
+import io.syncline.record.IntakeKind;
+import io.syncline.record.SourceRecord;
 import io.syncline.validation.FieldError;
 import io.syncline.validation.FlowSchema;
 import io.syncline.validation.FlowSchemas;
@@ -123,14 +127,13 @@ public class SyncPipeline {
             }
         }
         // a webhook counted its records as received at the door
-        outcomes.count(flow, Outcomes.RECEIVED, records.stream().filter(r -> !"webhook".equals(r.intake())).count());
+        outcomes.count(flow, Outcomes.RECEIVED, records.stream().filter(r -> r.intake() != IntakeKind.WEBHOOK).count());
         outcomes.count(flow, Outcomes.REJECTED, invalid.size());
         // a JMS record is accepted once consumed and valid, as a webhook's is once enqueued
-        outcomes.count(flow, Outcomes.ACCEPTED, valid.stream().filter(e -> "jms".equals(e.source().intake())).count());
+        outcomes.count(flow, Outcomes.ACCEPTED, valid.stream().filter(e -> e.source().intake() == IntakeKind.JMS).count());
         BatchRun run = exchange.getProperty(SyncProperties.BATCH_RUN, BatchRun.class);
         if (run != null) {
-            run.valid.addAndGet(valid.size());
-            run.invalid.addAndGet(invalid.size());
+            run.validated(valid.size(), invalid.size());
         }
         exchange.setProperty(SyncProperties.DEAD_LETTERS, invalid);
         exchange.getMessage().setBody(valid);
@@ -159,7 +162,7 @@ public class SyncPipeline {
         }
         BatchRun run = exchange.getProperty(SyncProperties.BATCH_RUN, BatchRun.class);
         if (run != null) {
-            run.published.addAndGet(delivered.size());
+            run.published(delivered.size());
         }
     }
 

@@ -1,5 +1,7 @@
 package io.syncline.pipeline;
 
+import io.syncline.record.BatchRun;
+
 /**
  * Exchange properties the routes and beans share. Context travels in properties, never in headers:
  * headers are cleared before every producer, and {@code useOriginalMessage} would restore them.

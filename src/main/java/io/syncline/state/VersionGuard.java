@@ -15,10 +15,10 @@ import org.apache.camel.Exchange;
 import org.apache.camel.support.SynchronizationAdapter;
 import org.jboss.logging.Logger;
 
-import io.syncline.pipeline.BatchRun;
-import io.syncline.pipeline.Envelope;
 import io.syncline.pipeline.Outcomes;
 import io.syncline.pipeline.SyncProperties;
+import io.syncline.record.BatchRun;
+import io.syncline.record.Envelope;
 
 /**
  * The stale-version guard: a record older than the version already delivered for its key is not published, so a

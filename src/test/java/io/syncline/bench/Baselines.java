@@ -40,7 +40,7 @@ import com.fasterxml.jackson.dataformat.csv.CsvParser;
 
 import io.syncline.broker.EmbeddedBroker;
 import io.syncline.config.SyncConfig;
-import io.syncline.pipeline.Envelope;
+import io.syncline.record.Envelope;
 import io.syncline.validation.FlowSchema;
 import io.syncline.validation.FlowSchemas;
 

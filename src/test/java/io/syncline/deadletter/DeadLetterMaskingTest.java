@@ -11,6 +11,8 @@ import org.junit.jupiter.api.Test;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.syncline.config.SyncConfig;
+import io.syncline.record.DeadLetter;
+import io.syncline.record.IntakeKind;
 import io.syncline.validation.FieldError;
 import io.syncline.validation.FlowSchemas;
 
@@ -28,7 +30,7 @@ class DeadLetterMaskingTest {
         String targetResponse = "HTTP 409: {\"error\":\"duplicate \\\"Zo\\u00EBb\\\" and \\\"Zo\\\\u00eb \\\\\\\"Zed\\\\\\\" O'Brien\\\"\","
                 + " \"plain\":\"Zoë \\\"Zed\\\" O'Brien\", \"solidus\":\"zoe\\/o.brien@example.com\","
                 + " \"ascii\":\"Zo\\u00EB \\\"Zed\\\" O'Brien\", \"lower\":\"Zo\\u00eb \\\"Zed\\\" O'Brien\"}";
-        DeadLetter letter = new DeadLetter("id-1", "insurance-claims", "file", "insurance-actuarial-risk-file", "validation",
+        DeadLetter letter = new DeadLetter("id-1", "insurance-claims", IntakeKind.FILE, "insurance-actuarial-risk-file", "validation",
                 "x", "refused " + email, List.of(new FieldError("/claimant/email", "not an email: " + email),
                         new FieldError("/description", "whiplash is too short")),
                 0, null, null, "claims-" + email + ".jsonl", 3L, "e1", name, null, null, targetResponse, 0, "json", payload);

@@ -1,4 +1,4 @@
-package io.syncline.target.salesforce;
+package io.syncline.targets.salesforce;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -8,7 +8,7 @@ import java.util.Map;
 import com.fasterxml.jackson.databind.JsonNode;
 
 import io.syncline.config.SyncConfig;
-import io.syncline.pipeline.Envelope;
+import io.syncline.record.Envelope;
 
 /** A flow's records as sObject fields, following {@code target.salesforce.mapping}; and their grouping by parent. */
 final class SalesforceRecords {

@@ -1,4 +1,4 @@
-package io.syncline.target.salesforce;
+package io.syncline.targets.salesforce;
 
 import java.util.LinkedHashMap;
 import java.util.Map;

@@ -1,4 +1,4 @@
-package io.syncline.target;
+package io.syncline.targets;
 
 /** The target may take the records later (408, 429, 5xx, I/O): retried with backoff, then dead-lettered. */
 public class TransientTargetException extends RuntimeException {

@@ -1,4 +1,4 @@
-package io.syncline.target.salesforce;
+package io.syncline.targets.salesforce;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -18,10 +18,11 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.syncline.config.SyncConfig;
 import io.syncline.deadletter.DeadLetters;
-import io.syncline.pipeline.BatchRun;
-import io.syncline.pipeline.Envelope;
 import io.syncline.pipeline.SyncProperties;
-import io.syncline.target.TransientTargetException;
+import io.syncline.record.BatchRun;
+import io.syncline.record.Envelope;
+import io.syncline.record.IntakeKind;
+import io.syncline.targets.TransientTargetException;
 
 /**
  * Publishes a chunk to Salesforce with camel-salesforce: a real-time record by {@code upsertSObject} (PATCH
@@ -75,7 +76,7 @@ public class SalesforceTarget {
         // A file's chunks are bulk-threshold + 1 rows (SyncConfig.fileChunkSize): once its run has read more rows than
         // the threshold, every chunk of that file, the last one too, goes through Bulk API 2.0.
         BatchRun run = exchange.getProperty(SyncProperties.BATCH_RUN, BatchRun.class);
-        boolean bulkFile = run != null && "file".equals(run.intake()) && run.rowsRead() > target.bulkThreshold();
+        boolean bulkFile = run != null && run.intake() == IntakeKind.FILE && run.rowsRead() > target.bulkThreshold();
         List<Envelope> delivered;
         if (chunk.size() == 1 && chunk.get(0).isRealTime()) {
             upsert(exchange, chunk.get(0), target);

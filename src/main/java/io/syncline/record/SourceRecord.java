@@ -1,4 +1,4 @@
-package io.syncline.pipeline;
+package io.syncline.record;
 
 import java.time.Instant;
 import java.util.Map;
@@ -17,7 +17,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
  * @param cells   a CSV row's cells by column name, as read (null for anything else): the pipeline types them without
  *                going through JSON text
  */
-public record SourceRecord(String flow, String intake, String eventId, Instant receivedAt, String payload,
+public record SourceRecord(String flow, IntakeKind intake, String eventId, Instant receivedAt, String payload,
         String format, String fileName, Long line, String defect, Map<String, String> cells) {
 
     private static final ObjectMapper CELLS = new ObjectMapper();
@@ -27,7 +27,7 @@ public record SourceRecord(String flow, String intake, String eventId, Instant r
     /** The bytes of a JMS ObjectMessage, base64-encoded: kept, never deserialized, never replayed. */
     public static final String JAVA_SERIALIZED = "java-serialized-base64";
 
-    public SourceRecord(String flow, String intake, String eventId, Instant receivedAt, String payload, String format,
+    public SourceRecord(String flow, IntakeKind intake, String eventId, Instant receivedAt, String payload, String format,
             String fileName, Long line, String defect) {
         this(flow, intake, eventId, receivedAt, payload, format, fileName, line, defect, null);
     }
@@ -35,7 +35,7 @@ public record SourceRecord(String flow, String intake, String eventId, Instant r
     /** A CSV row whose cell count matches the header. */
     public static SourceRecord csvRow(String flow, String eventId, Instant receivedAt, Map<String, String> cells,
             String fileName, long line) {
-        return new SourceRecord(flow, "file", eventId, receivedAt, null, CSV_ROW, fileName, line, null, cells);
+        return new SourceRecord(flow, IntakeKind.FILE, eventId, receivedAt, null, CSV_ROW, fileName, line, null, cells);
     }
 
     @Override
@@ -50,7 +50,7 @@ public record SourceRecord(String flow, String intake, String eventId, Instant r
         }
     }
 
-    public static SourceRecord json(String flow, String intake, String eventId, Instant receivedAt, String payload) {
+    public static SourceRecord json(String flow, IntakeKind intake, String eventId, Instant receivedAt, String payload) {
         return new SourceRecord(flow, intake, eventId, receivedAt, payload, JSON, null, null, null);
     }
 

@@ -1,4 +1,4 @@
-package io.syncline.pipeline;
+package io.syncline.record;
 
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -28,8 +28,7 @@ public record Envelope(String flow, String key, String eventId, String sourceTim
     /** Whether it came one by one (webhook, JMS), rather than in a file's or a pull's chunk. */
     @JsonIgnore
     public boolean isRealTime() {
-        String intake = source.intake();
-        return "webhook".equals(intake) || "jms".equals(intake);
+        return source.intake() != null && source.intake().isRealTime();
     }
 
     private static Instant parse(String sourceTimestamp) {

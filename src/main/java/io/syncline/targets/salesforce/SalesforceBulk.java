@@ -1,4 +1,4 @@
-package io.syncline.target.salesforce;
+package io.syncline.targets.salesforce;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -26,10 +26,10 @@ import com.fasterxml.jackson.dataformat.csv.CsvSchema;
 
 import io.syncline.config.SyncConfig;
 import io.syncline.deadletter.DeadLetters;
-import io.syncline.pipeline.Envelope;
 import io.syncline.pipeline.SyncProperties;
-import io.syncline.target.PermanentTargetException;
-import io.syncline.target.TransientTargetException;
+import io.syncline.record.Envelope;
+import io.syncline.targets.PermanentTargetException;
+import io.syncline.targets.TransientTargetException;
 
 /**
  * A chunk as one Bulk API 2.0 upsert job, through camel-salesforce's bulk2 operations: create the job, upload the

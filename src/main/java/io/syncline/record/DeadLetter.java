@@ -1,10 +1,9 @@
-package io.syncline.deadletter;
+package io.syncline.record;
 
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
 
-import io.syncline.pipeline.SourceRecord;
 import io.syncline.validation.FieldError;
 
 /**
@@ -15,7 +14,7 @@ import io.syncline.validation.FieldError;
  * @param attempts delivery attempts made (0 for a record refused by validation)
  * @param replayCount how many times it was replayed from the dead letters before it landed here again
  */
-public record DeadLetter(String id, String flow, String intake, String route, String category,
+public record DeadLetter(String id, String flow, IntakeKind intake, String route, String category,
         String exceptionClass, String exceptionMessage, List<FieldError> fieldErrors, int attempts,
         String firstFailureAt, String lastFailureAt, String fileName, Long line, String eventId, String key,
         String receivedAt, String deadLetteredAt, String targetResponse, int replayCount, String payloadFormat,
@@ -28,7 +27,7 @@ public record DeadLetter(String id, String flow, String intake, String route, St
     /** Moved to the dead letters by the broker itself, after the queue's maximum delivery attempts. */
     public static final String DELIVERY_ATTEMPTS_EXHAUSTED = "delivery-attempts-exhausted";
 
-    static DeadLetter of(SourceRecord source, String key, String route, String category, Throwable error,
+    public static DeadLetter of(SourceRecord source, String key, String route, String category, Throwable error,
             List<FieldError> fieldErrors, int attempts, Instant firstFailure, Instant lastFailure, String targetResponse,
             int replayCount) {
         Instant now = Instant.now();

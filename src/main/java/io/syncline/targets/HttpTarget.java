@@ -1,4 +1,4 @@
-package io.syncline.target;
+package io.syncline.targets;
 
 import java.time.Duration;
 import java.time.ZonedDateTime;
@@ -22,10 +22,10 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.syncline.assessment.EvidenceStore;
 import io.syncline.config.SyncConfig;
 import io.syncline.deadletter.DeadLetters;
-import io.syncline.pipeline.Envelope;
 import io.syncline.pipeline.Headers;
 import io.syncline.pipeline.SyncPipeline;
 import io.syncline.pipeline.SyncProperties;
+import io.syncline.record.Envelope;
 
 /**
  * POSTs a chunk of envelopes to the flow's {@code target.url}, as the flow's {@code target.request} says: {@code array}

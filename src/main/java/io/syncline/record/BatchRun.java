@@ -1,4 +1,4 @@
-package io.syncline.pipeline;
+package io.syncline.record;
 
 import java.time.Instant;
 import java.util.concurrent.atomic.AtomicLong;
@@ -7,18 +7,18 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class BatchRun {
 
     private final String flow;
-    private final String intake;
+    private final IntakeKind intake;
     private final String source;
     private final Instant startedAt = Instant.now();
-    final AtomicLong rowsRead = new AtomicLong();
-    final AtomicLong valid = new AtomicLong();
-    final AtomicLong invalid = new AtomicLong();
-    final AtomicLong published = new AtomicLong();
-    final AtomicLong deadLettered = new AtomicLong();
-    final AtomicLong staleSkipped = new AtomicLong();
+    private final AtomicLong rowsRead = new AtomicLong();
+    private final AtomicLong valid = new AtomicLong();
+    private final AtomicLong invalid = new AtomicLong();
+    private final AtomicLong published = new AtomicLong();
+    private final AtomicLong deadLettered = new AtomicLong();
+    private final AtomicLong staleSkipped = new AtomicLong();
     private volatile long resumedAfterLine;
 
-    public BatchRun(String flow, String intake, String source) {
+    public BatchRun(String flow, IntakeKind intake, String source) {
         this.flow = flow;
         this.intake = intake;
         this.source = source;
@@ -28,7 +28,7 @@ public final class BatchRun {
         return flow;
     }
 
-    public String intake() {
+    public IntakeKind intake() {
         return intake;
     }
 
@@ -58,6 +58,16 @@ public final class BatchRun {
 
     public long published() {
         return published.get();
+    }
+
+    /** A chunk of it went through validation: how many records were valid, how many not. */
+    public void validated(long validCount, long invalidCount) {
+        valid.addAndGet(validCount);
+        invalid.addAndGet(invalidCount);
+    }
+
+    public void published(long count) {
+        published.addAndGet(count);
     }
 
     public long deadLettered() {

@@ -1,4 +1,4 @@
-package io.syncline.target.salesforce;
+package io.syncline.targets.salesforce;
 
 import java.io.IOException;
 import java.time.Duration;
@@ -21,8 +21,8 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.syncline.assessment.EvidenceStore;
 import io.syncline.config.SyncConfig;
 import io.syncline.pipeline.SyncProperties;
-import io.syncline.target.PermanentTargetException;
-import io.syncline.target.TransientTargetException;
+import io.syncline.targets.PermanentTargetException;
+import io.syncline.targets.TransientTargetException;
 
 /**
  * One camel-salesforce operation for a chunk of the pipeline, and what its failure means for the chunk:

@@ -1,4 +1,4 @@
-package io.syncline.target;
+package io.syncline.targets;
 
 import java.io.IOException;
 import java.net.URI;

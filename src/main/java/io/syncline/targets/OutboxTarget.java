@@ -1,4 +1,4 @@
-package io.syncline.target;
+package io.syncline.targets;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -19,9 +19,9 @@ import jakarta.inject.Named;
 import org.apache.camel.Exchange;
 
 import io.syncline.config.SyncConfig;
-import io.syncline.pipeline.Envelope;
 import io.syncline.pipeline.SyncPipeline;
 import io.syncline.pipeline.SyncProperties;
+import io.syncline.record.Envelope;
 
 /**
  * The embedded default target: envelopes appended as JSON Lines to

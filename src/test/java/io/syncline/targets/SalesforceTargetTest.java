@@ -1,4 +1,4 @@
-package io.syncline.target;
+package io.syncline.targets;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.anyRequestedFor;

@@ -5,10 +5,11 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -20,7 +21,6 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 
 import org.apache.camel.CamelContext;
-import org.apache.camel.Route;
 import org.apache.camel.support.PluginHelper;
 import org.apache.camel.support.ResourceHelper;
 import org.jboss.logging.Logger;
@@ -50,6 +50,8 @@ public class FlowReloads {
     private final UnknownWebhook webhooks;
     private final Map<String, String> fingerprints = new ConcurrentHashMap<>();
     private final Map<String, String> routes = new ConcurrentHashMap<>();
+    /** The ids of the routes the flow's route.yaml added, the ones a reload removes. */
+    private final Map<String, List<String>> routeIds = new ConcurrentHashMap<>();
     private final Map<String, List<String>> problems = new ConcurrentHashMap<>();
     private ScheduledExecutorService timer;
 
@@ -67,6 +69,7 @@ public class FlowReloads {
         for (FlowFolders.Folder folder : external().values()) {
             fingerprints.put(folder.id(), fingerprint(folder));
             routes.put(folder.id(), read(folder, FlowFolders.ROUTE));
+            routeIds.put(folder.id(), startedRouteIds(folder));
         }
         timer = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread thread = new Thread(r, "syncline-flow-reloads");
@@ -75,6 +78,16 @@ public class FlowReloads {
         });
         long every = config.flowsReloadInterval().toMillis();
         timer.scheduleWithFixedDelay(this::look, every, every, TimeUnit.MILLISECONDS);
+    }
+
+    /** The routes of the flow's route.yaml as started: its ids in the YAML (the offline check's reading of it). */
+    private List<String> startedRouteIds(FlowFolders.Folder folder) {
+        try {
+            return FlowCheck.routeIds(folder);
+        } catch (Exception e) {
+            LOG.warnf("Flow %s: the routes of its route.yaml could not be read, a reload keeps them: %s", folder.id(), e.getMessage());
+            return List.of();
+        }
     }
 
     /** What is wrong with the flow's folder as last edited, each naming its file; empty when it runs as edited. */
@@ -123,32 +136,41 @@ public class FlowReloads {
         String previous = routes.get(flowId);
         webhooks.reloading(flowId, true);
         try {
-            removeRoutes(flowId);
-            PluginHelper.getRoutesLoader(camel).loadRoutes(ResourceHelper.resolveResource(camel, folder.location(FlowFolders.ROUTE)));
-            routes.put(flowId, route);
-        } catch (Exception e) {
-            removeRoutes(flowId);
-            PluginHelper.getRoutesLoader(camel).loadRoutes(ResourceHelper.fromString(flowId + "-previous.yaml", previous));
-            throw e;
+            removeRoutes(routeIds.getOrDefault(flowId, List.of()));
+            Set<String> before = liveRouteIds();
+            try {
+                PluginHelper.getRoutesLoader(camel).loadRoutes(ResourceHelper.resolveResource(camel, folder.location(FlowFolders.ROUTE)));
+                routeIds.put(flowId, addedSince(before));
+                routes.put(flowId, route);
+            } catch (Exception e) {
+                removeRoutes(addedSince(before));
+                PluginHelper.getRoutesLoader(camel).loadRoutes(ResourceHelper.fromString(flowId + "-previous.yaml", previous));
+                routeIds.put(flowId, addedSince(before));
+                throw e;
+            }
         } finally {
             webhooks.reloading(flowId, false);
         }
     }
 
-    /** Its intake routes ({@code <flow-id>-<kind>}) and the routes of its own steps ({@code direct:<flow-id>-...}). */
-    private void removeRoutes(String flowId) throws Exception {
-        List<String> ids = new ArrayList<>();
-        for (Route route : camel.getRoutes()) {
-            if (flowId.equals(FlowCatalog.flowOf(route.getRouteId()))
-                    || route.getEndpoint().getEndpointUri().startsWith("direct://" + flowId + "-")) {
-                ids.add(route.getRouteId());
-            }
-        }
+    private Set<String> liveRouteIds() {
+        Set<String> ids = new HashSet<>();
+        camel.getRoutes().forEach(route -> ids.add(route.getRouteId()));
+        return ids;
+    }
+
+    private List<String> addedSince(Set<String> before) {
+        return liveRouteIds().stream().filter(id -> !before.contains(id)).sorted().toList();
+    }
+
+    /** Exactly these routes. */
+    private void removeRoutes(List<String> ids) throws Exception {
+        List<String> live = ids.stream().filter(id -> camel.getRoute(id) != null).toList();
         // suspended first, as a pause does: a webhook then answers 503, never a stopping consumer's 500
-        for (String id : ids) {
+        for (String id : live) {
             camel.getRouteController().suspendRoute(id);
         }
-        for (String id : ids) {
+        for (String id : live) {
             camel.getRouteController().stopRoute(id);
             camel.removeRoute(id);
         }

@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -21,6 +22,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 
 import org.apache.camel.CamelContext;
+import org.apache.camel.Route;
 import org.apache.camel.support.PluginHelper;
 import org.apache.camel.support.ResourceHelper;
 import org.jboss.logging.Logger;
@@ -163,16 +165,28 @@ public class FlowReloads {
         return liveRouteIds().stream().filter(id -> !before.contains(id)).sorted().toList();
     }
 
-    /** Exactly these routes. */
+    /**
+     * Exactly these routes: its intakes first, its own steps ({@code direct:}) last, so that a chunk in flight can still
+     * call its steps while its intake stops gracefully.
+     */
     private void removeRoutes(List<String> ids) throws Exception {
-        List<String> live = ids.stream().filter(id -> camel.getRoute(id) != null).toList();
+        List<Route> live = ids.stream().map(camel::getRoute).filter(Objects::nonNull).toList();
+        removeRoutesNow(live.stream().filter(route -> !isStep(route)).toList());
+        removeRoutesNow(live.stream().filter(FlowReloads::isStep).toList());
+    }
+
+    private static boolean isStep(Route route) {
+        return route.getEndpoint().getEndpointUri().startsWith("direct:");
+    }
+
+    private void removeRoutesNow(List<Route> routes) throws Exception {
         // suspended first, as a pause does: a webhook then answers 503, never a stopping consumer's 500
-        for (String id : live) {
-            camel.getRouteController().suspendRoute(id);
+        for (Route route : routes) {
+            camel.getRouteController().suspendRoute(route.getRouteId());
         }
-        for (String id : live) {
-            camel.getRouteController().stopRoute(id);
-            camel.removeRoute(id);
+        for (Route route : routes) {
+            camel.getRouteController().stopRoute(route.getRouteId());
+            camel.removeRoute(route.getRouteId());
         }
     }
 

@@ -38,7 +38,7 @@ import io.syncline.validation.FlowSchemas;
  * checked first as the offline check does; a broken edit is refused (the previous version keeps running, and the log
  * and {@code /api/flows/{id}} say what is wrong and where); a good one replaces the flow's schema and, if its
  * route.yaml changed, its routes (stopped gracefully: a chunk in flight finishes, or rolls back to its queue; its
- * webhooks are answered 503 meanwhile, never 404). Settings
+ * webhooks are answered 503 meanwhile, never 404; a paused flow stays paused). Settings
  * (flow.properties) are read at start-up only.
  */
 @ApplicationScoped
@@ -50,6 +50,7 @@ public class FlowReloads {
     private final FlowSchemas schemas;
     private final CamelContext camel;
     private final UnknownWebhook webhooks;
+    private final PausedFlows pausedFlows;
     private final Map<String, String> fingerprints = new ConcurrentHashMap<>();
     private final Map<String, String> routes = new ConcurrentHashMap<>();
     /** The ids of the routes the flow's route.yaml added, the ones a reload removes. */
@@ -57,8 +58,9 @@ public class FlowReloads {
     private final Map<String, List<String>> problems = new ConcurrentHashMap<>();
     private ScheduledExecutorService timer;
 
-    FlowReloads(SyncConfig config, FlowSchemas schemas, CamelContext camel, UnknownWebhook webhooks) {
+    FlowReloads(SyncConfig config, FlowSchemas schemas, CamelContext camel, UnknownWebhook webhooks, PausedFlows pausedFlows) {
         this.webhooks = webhooks;
+        this.pausedFlows = pausedFlows;
         this.config = config;
         this.schemas = schemas;
         this.camel = camel;
@@ -149,6 +151,8 @@ public class FlowReloads {
                 PluginHelper.getRoutesLoader(camel).loadRoutes(ResourceHelper.fromString(flowId + "-previous.yaml", previous));
                 routeIds.put(flowId, addedSince(before));
                 throw e;
+            } finally {
+                pausedFlows.keepPaused(flowId);
             }
         } finally {
             webhooks.reloading(flowId, false);

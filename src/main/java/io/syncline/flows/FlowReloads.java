@@ -38,13 +38,15 @@ import io.syncline.validation.FlowSchemas;
  * checked first as the offline check does; a broken edit is refused (the previous version keeps running, and the log
  * and {@code /api/flows/{id}} say what is wrong and where); a good one replaces the flow's schema and, if its
  * route.yaml changed, its routes (stopped gracefully: a chunk in flight finishes, or rolls back to its queue; its
- * webhooks are answered 503 meanwhile, never 404; a paused flow stays paused). Settings
- * (flow.properties) are read at start-up only.
+ * webhooks are answered 503 meanwhile, never 404; a paused flow stays paused), then its schema if that changed.
+ * Settings (flow.properties) are read at start-up only: an edit of them is listed in the flow's problems until a
+ * restart (or until the file is back as it was).
  */
 @ApplicationScoped
 public class FlowReloads {
 
     private static final Logger LOG = Logger.getLogger(FlowReloads.class);
+    static final String SETTINGS_AT_START_UP = "settings in flow.properties are read at start-up; restart to apply";
 
     private final SyncConfig config;
     private final FlowSchemas schemas;
@@ -53,6 +55,8 @@ public class FlowReloads {
     private final PausedFlows pausedFlows;
     private final Map<String, String> fingerprints = new ConcurrentHashMap<>();
     private final Map<String, String> routes = new ConcurrentHashMap<>();
+    private final Map<String, String> schemaTexts = new ConcurrentHashMap<>();
+    private final Map<String, String> settingsTexts = new ConcurrentHashMap<>();
     /** The ids of the routes the flow's route.yaml added, the ones a reload removes. */
     private final Map<String, List<String>> routeIds = new ConcurrentHashMap<>();
     private final Map<String, List<String>> problems = new ConcurrentHashMap<>();
@@ -73,6 +77,8 @@ public class FlowReloads {
         for (FlowFolders.Folder folder : external().values()) {
             fingerprints.put(folder.id(), fingerprint(folder));
             routes.put(folder.id(), read(folder, FlowFolders.ROUTE));
+            schemaTexts.put(folder.id(), read(folder, FlowFolders.SCHEMA));
+            settingsTexts.put(folder.id(), read(folder, FlowFolders.SETTINGS));
             routeIds.put(folder.id(), startedRouteIds(folder));
         }
         timer = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -122,13 +128,28 @@ public class FlowReloads {
             return;
         }
         try {
-            schemas.reload(flowId);
             String route = read(folder, FlowFolders.ROUTE);
-            if (!route.equals(routes.get(flowId))) {
+            boolean routeEdited = !route.equals(routes.get(flowId));
+            if (routeEdited) {
                 replaceRoutes(flowId, folder, route);
             }
-            problems.remove(flowId);
-            LOG.infof("Flow %s reloaded from %s", flowId, folder.dir().orElseThrow());
+            // after the routes: a failed route swap leaves the previous schema with the previous routes
+            String schema = read(folder, FlowFolders.SCHEMA);
+            boolean schemaEdited = !schema.equals(schemaTexts.get(flowId));
+            if (schemaEdited) {
+                schemas.reload(flowId);
+                schemaTexts.put(flowId, schema);
+            }
+            boolean settingsEdited = !read(folder, FlowFolders.SETTINGS).equals(settingsTexts.get(flowId));
+            if (settingsEdited) {
+                problems.put(flowId, List.of(flowId + "/" + FlowFolders.SETTINGS + ": " + SETTINGS_AT_START_UP));
+                LOG.infof("Flow %s: %s", flowId, SETTINGS_AT_START_UP);
+            } else {
+                problems.remove(flowId);
+            }
+            if (routeEdited || schemaEdited) {
+                LOG.infof("Flow %s reloaded from %s", flowId, folder.dir().orElseThrow());
+            }
         } catch (Exception e) {
             problems.put(flowId, List.of(flowId + "/: the edit passed the check but could not be applied: " + e.getMessage()));
             LOG.warnf("Flow %s: the edit could not be applied: %s", flowId, e.getMessage());

@@ -140,6 +140,16 @@ class FlowFoldersIT {
             assertEquals(200, app.postAsOperator("/api/flows/" + FLOW + "/resume").statusCode());
             assertEquals(202, app.postJson("/webhooks/" + FLOW, result(8, false)).statusCode());
             await().atMost(Duration.ofSeconds(20)).until(() -> Outbox.keyCounts(outbox).containsKey("LAB-20261201008"));
+
+            // Settings are read at start-up: an edit of flow.properties is listed until a restart or until it is undone.
+            Path settings = flowsDir.resolve(FLOW).resolve("flow.properties");
+            String originalSettings = Files.readString(settings);
+            Files.writeString(settings, originalSettings.replace("freshness.max-lag=PT5M", "freshness.max-lag=PT30M"));
+            await().atMost(Duration.ofSeconds(20)).until(() -> JSON.convertValue(JSON.readTree(app.get("/api/flows/" + FLOW).body())
+                    .path("problems"), List.class).equals(List.of(FLOW + "/flow.properties: settings in flow.properties are read at"
+                            + " start-up; restart to apply")));
+            Files.writeString(settings, originalSettings);
+            await().atMost(Duration.ofSeconds(20)).until(() -> JSON.readTree(app.get("/api/flows/" + FLOW).body()).path("problems").isEmpty());
         }
     }
 

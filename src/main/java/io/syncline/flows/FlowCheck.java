@@ -132,6 +132,35 @@ public final class FlowCheck {
         if (!Files.isRegularFile(folder.dir().orElseThrow().resolve(FlowFolders.ROUTE))) {
             return List.of(file + ": missing (the flow's intakes, from the shared templates)");
         }
+        try {
+            List<String> problems = new ArrayList<>();
+            String prefix = folder.id() + "-";
+            for (RouteDefinition route : definitions(folder)) {
+                String owner = FlowCatalog.flowOf(route.getRouteId());
+                String uri = route.getInput() == null ? "" : route.getInput().getEndpointUri();
+                if (owner != null && !owner.equals(folder.id())) {
+                    problems.add(file + ": route " + route.getRouteId() + " belongs to flow " + owner + ", not " + folder.id()
+                            + " (a copied route.yaml: rename its routeId and flowId values)");
+                } else if (route.getRouteId() == null || !route.getRouteId().startsWith(prefix)) {
+                    problems.add(file + ": route " + route.getRouteId() + " needs an id starting with " + prefix
+                            + " (a reload replaces exactly the flow's routes)");
+                } else if (uri.startsWith("direct:") && !uri.replaceFirst("^direct:(//)?", "").startsWith(prefix)) {
+                    problems.add(file + ": route " + route.getRouteId() + " consumes " + uri + ", a step's endpoint must be direct:"
+                            + prefix + "... (another flow could use it)");
+                }
+            }
+            return problems;
+        } catch (Exception e) {
+            return List.of(file + ": " + oneLine(e));
+        }
+    }
+
+    /** The ids of the routes the flow's route.yaml defines. */
+    public static List<String> routeIds(FlowFolders.Folder folder) throws Exception {
+        return definitions(folder).stream().map(RouteDefinition::getRouteId).toList();
+    }
+
+    private static List<RouteDefinition> definitions(FlowFolders.Folder folder) throws Exception {
         try (CamelContext camel = new DefaultCamelContext()) {
             Properties placeholders = new Properties();
             placeholders.put("sync.data-dir", "data");
@@ -140,17 +169,7 @@ public final class FlowCheck {
             camel.build();
             PluginHelper.getRoutesLoader(camel).loadRoutes(ResourceHelper.resolveResource(camel, SHARED_TEMPLATES));
             PluginHelper.getRoutesLoader(camel).loadRoutes(ResourceHelper.resolveResource(camel, folder.location(FlowFolders.ROUTE)));
-            List<String> problems = new ArrayList<>();
-            for (RouteDefinition route : ((ModelCamelContext) camel).getRouteDefinitions()) {
-                String owner = FlowCatalog.flowOf(route.getRouteId());
-                if (owner != null && !owner.equals(folder.id())) {
-                    problems.add(file + ": route " + route.getRouteId() + " belongs to flow " + owner + ", not " + folder.id()
-                            + " (a copied route.yaml: rename its routeId and flowId values)");
-                }
-            }
-            return problems;
-        } catch (Exception e) {
-            return List.of(file + ": " + oneLine(e));
+            return List.copyOf(((ModelCamelContext) camel).getRouteDefinitions());
         }
     }
 

@@ -5,10 +5,12 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -36,25 +38,33 @@ import io.syncline.validation.FlowSchemas;
  * checked first as the offline check does; a broken edit is refused (the previous version keeps running, and the log
  * and {@code /api/flows/{id}} say what is wrong and where); a good one replaces the flow's schema and, if its
  * route.yaml changed, its routes (stopped gracefully: a chunk in flight finishes, or rolls back to its queue; its
- * webhooks are answered 503 meanwhile, never 404). Settings
- * (flow.properties) are read at start-up only.
+ * webhooks are answered 503 meanwhile, never 404; a paused flow stays paused), then its schema if that changed.
+ * Settings (flow.properties) are read at start-up only: an edit of them is listed in the flow's problems until a
+ * restart (or until the file is back as it was).
  */
 @ApplicationScoped
 public class FlowReloads {
 
     private static final Logger LOG = Logger.getLogger(FlowReloads.class);
+    static final String SETTINGS_AT_START_UP = "settings in flow.properties are read at start-up; restart to apply";
 
     private final SyncConfig config;
     private final FlowSchemas schemas;
     private final CamelContext camel;
     private final UnknownWebhook webhooks;
+    private final PausedFlows pausedFlows;
     private final Map<String, String> fingerprints = new ConcurrentHashMap<>();
     private final Map<String, String> routes = new ConcurrentHashMap<>();
+    private final Map<String, String> schemaTexts = new ConcurrentHashMap<>();
+    private final Map<String, String> settingsTexts = new ConcurrentHashMap<>();
+    /** The ids of the routes the flow's route.yaml added, the ones a reload removes. */
+    private final Map<String, List<String>> routeIds = new ConcurrentHashMap<>();
     private final Map<String, List<String>> problems = new ConcurrentHashMap<>();
     private ScheduledExecutorService timer;
 
-    FlowReloads(SyncConfig config, FlowSchemas schemas, CamelContext camel, UnknownWebhook webhooks) {
+    FlowReloads(SyncConfig config, FlowSchemas schemas, CamelContext camel, UnknownWebhook webhooks, PausedFlows pausedFlows) {
         this.webhooks = webhooks;
+        this.pausedFlows = pausedFlows;
         this.config = config;
         this.schemas = schemas;
         this.camel = camel;
@@ -67,6 +77,9 @@ public class FlowReloads {
         for (FlowFolders.Folder folder : external().values()) {
             fingerprints.put(folder.id(), fingerprint(folder));
             routes.put(folder.id(), read(folder, FlowFolders.ROUTE));
+            schemaTexts.put(folder.id(), read(folder, FlowFolders.SCHEMA));
+            settingsTexts.put(folder.id(), read(folder, FlowFolders.SETTINGS));
+            routeIds.put(folder.id(), startedRouteIds(folder));
         }
         timer = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread thread = new Thread(r, "syncline-flow-reloads");
@@ -75,6 +88,16 @@ public class FlowReloads {
         });
         long every = config.flowsReloadInterval().toMillis();
         timer.scheduleWithFixedDelay(this::look, every, every, TimeUnit.MILLISECONDS);
+    }
+
+    /** The routes of the flow's route.yaml as started: its ids in the YAML (the offline check's reading of it). */
+    private List<String> startedRouteIds(FlowFolders.Folder folder) {
+        try {
+            return FlowCheck.routeIds(folder);
+        } catch (Exception e) {
+            LOG.warnf("Flow %s: the routes of its route.yaml could not be read, a reload keeps them: %s", folder.id(), e.getMessage());
+            return List.of();
+        }
     }
 
     /** What is wrong with the flow's folder as last edited, each naming its file; empty when it runs as edited. */
@@ -105,13 +128,28 @@ public class FlowReloads {
             return;
         }
         try {
-            schemas.reload(flowId);
             String route = read(folder, FlowFolders.ROUTE);
-            if (!route.equals(routes.get(flowId))) {
+            boolean routeEdited = !route.equals(routes.get(flowId));
+            if (routeEdited) {
                 replaceRoutes(flowId, folder, route);
             }
-            problems.remove(flowId);
-            LOG.infof("Flow %s reloaded from %s", flowId, folder.dir().orElseThrow());
+            // after the routes: a failed route swap leaves the previous schema with the previous routes
+            String schema = read(folder, FlowFolders.SCHEMA);
+            boolean schemaEdited = !schema.equals(schemaTexts.get(flowId));
+            if (schemaEdited) {
+                schemas.reload(flowId);
+                schemaTexts.put(flowId, schema);
+            }
+            boolean settingsEdited = !read(folder, FlowFolders.SETTINGS).equals(settingsTexts.get(flowId));
+            if (settingsEdited) {
+                problems.put(flowId, List.of(flowId + "/" + FlowFolders.SETTINGS + ": " + SETTINGS_AT_START_UP));
+                LOG.infof("Flow %s: %s", flowId, SETTINGS_AT_START_UP);
+            } else {
+                problems.remove(flowId);
+            }
+            if (routeEdited || schemaEdited) {
+                LOG.infof("Flow %s reloaded from %s", flowId, folder.dir().orElseThrow());
+            }
         } catch (Exception e) {
             problems.put(flowId, List.of(flowId + "/: the edit passed the check but could not be applied: " + e.getMessage()));
             LOG.warnf("Flow %s: the edit could not be applied: %s", flowId, e.getMessage());
@@ -123,34 +161,57 @@ public class FlowReloads {
         String previous = routes.get(flowId);
         webhooks.reloading(flowId, true);
         try {
-            removeRoutes(flowId);
-            PluginHelper.getRoutesLoader(camel).loadRoutes(ResourceHelper.resolveResource(camel, folder.location(FlowFolders.ROUTE)));
-            routes.put(flowId, route);
-        } catch (Exception e) {
-            removeRoutes(flowId);
-            PluginHelper.getRoutesLoader(camel).loadRoutes(ResourceHelper.fromString(flowId + "-previous.yaml", previous));
-            throw e;
+            removeRoutes(routeIds.getOrDefault(flowId, List.of()));
+            Set<String> before = liveRouteIds();
+            try {
+                PluginHelper.getRoutesLoader(camel).loadRoutes(ResourceHelper.resolveResource(camel, folder.location(FlowFolders.ROUTE)));
+                routeIds.put(flowId, addedSince(before));
+                routes.put(flowId, route);
+            } catch (Exception e) {
+                removeRoutes(addedSince(before));
+                PluginHelper.getRoutesLoader(camel).loadRoutes(ResourceHelper.fromString(flowId + "-previous.yaml", previous));
+                routeIds.put(flowId, addedSince(before));
+                throw e;
+            } finally {
+                pausedFlows.keepPaused(flowId);
+            }
         } finally {
             webhooks.reloading(flowId, false);
         }
     }
 
-    /** Its intake routes ({@code <flow-id>-<kind>}) and the routes of its own steps ({@code direct:<flow-id>-...}). */
-    private void removeRoutes(String flowId) throws Exception {
-        List<String> ids = new ArrayList<>();
-        for (Route route : camel.getRoutes()) {
-            if (flowId.equals(FlowCatalog.flowOf(route.getRouteId()))
-                    || route.getEndpoint().getEndpointUri().startsWith("direct://" + flowId + "-")) {
-                ids.add(route.getRouteId());
-            }
-        }
+    private Set<String> liveRouteIds() {
+        Set<String> ids = new HashSet<>();
+        camel.getRoutes().forEach(route -> ids.add(route.getRouteId()));
+        return ids;
+    }
+
+    private List<String> addedSince(Set<String> before) {
+        return liveRouteIds().stream().filter(id -> !before.contains(id)).sorted().toList();
+    }
+
+    /**
+     * Exactly these routes: its intakes first, its own steps ({@code direct:}) last, so that a chunk in flight can still
+     * call its steps while its intake stops gracefully.
+     */
+    private void removeRoutes(List<String> ids) throws Exception {
+        List<Route> live = ids.stream().map(camel::getRoute).filter(Objects::nonNull).toList();
+        removeRoutesNow(live.stream().filter(route -> !isStep(route)).toList());
+        removeRoutesNow(live.stream().filter(FlowReloads::isStep).toList());
+    }
+
+    private static boolean isStep(Route route) {
+        return route.getEndpoint().getEndpointUri().startsWith("direct:");
+    }
+
+    private void removeRoutesNow(List<Route> routes) throws Exception {
         // suspended first, as a pause does: a webhook then answers 503, never a stopping consumer's 500
-        for (String id : ids) {
-            camel.getRouteController().suspendRoute(id);
+        for (Route route : routes) {
+            camel.getRouteController().suspendRoute(route.getRouteId());
         }
-        for (String id : ids) {
-            camel.getRouteController().stopRoute(id);
-            camel.removeRoute(id);
+        for (Route route : routes) {
+            camel.getRouteController().stopRoute(route.getRouteId());
+            camel.removeRoute(route.getRouteId());
         }
     }
 

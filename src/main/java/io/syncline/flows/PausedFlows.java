@@ -86,6 +86,15 @@ public class PausedFlows {
         follower.scheduleWithFixedDelay(this::apply, 0, every, TimeUnit.MILLISECONDS);
     }
 
+    /** The flow's routes, loaded again by a reload, suspended again if the flow is paused here. */
+    void keepPaused(String flowId) throws Exception {
+        synchronized (applied) {
+            if (applied.contains(flowId)) {
+                catalog.get().suspendHere(flowId);
+            }
+        }
+    }
+
     /** Brings this instance's routes in line with the paused flows of the store. */
     void apply() {
         try {

@@ -9,7 +9,11 @@ import jakarta.inject.Named;
 
 import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
+import org.apache.camel.ExchangePropertyKey;
 import org.apache.camel.ProducerTemplate;
+import org.apache.camel.RuntimeCamelException;
+import org.apache.camel.component.direct.DirectConsumerNotAvailableException;
+import org.apache.camel.util.ObjectHelper;
 
 import io.quarkus.runtime.annotations.RegisterForReflection;
 
@@ -19,7 +23,8 @@ import io.syncline.record.SourceRecord;
  * Runs a flow's own step (the intake templates' {@code steps} parameter, a {@code direct:} route of the flow's
  * route.yaml) on each record of a chunk before validation. The step sees one record's JSON text as its body and leaves
  * the record to validate; a step that ends with {@code stop} drops the record; a step that fails makes the record a
- * validation dead letter naming the step, and the chunk's other records go on.
+ * validation dead letter naming the step, and the chunk's other records go on; a step that cannot be reached (its route
+ * stopped by a reload) fails the chunk, which rolls back or is retried as any delivery failure.
  */
 @ApplicationScoped
 @Named("flowSteps")
@@ -44,6 +49,9 @@ public class FlowSteps {
                 exchange.getMessage().setBody(record.payload());
             });
             if (done.getException() != null) {
+                if (!refusedByStep(done)) {
+                    throw RuntimeCamelException.wrapRuntimeCamelException(done.getException());
+                }
                 kept.add(record.withDefect("the flow's own step " + endpoint + " failed: " + done.getException().getMessage()));
             } else if (!done.isRouteStop()) {
                 String payload = done.getMessage().getBody(String.class);
@@ -53,6 +61,15 @@ public class FlowSteps {
             }
         }
         return kept;
+    }
+
+    /**
+     * The step's own failure on this record: raised in its route (Camel names the route that failed). Anything else,
+     * e.g. no consumer on the step's endpoint during a reload, is the chunk's delivery failing, not the record.
+     */
+    private static boolean refusedByStep(Exchange done) {
+        return done.getProperty(ExchangePropertyKey.FAILURE_ROUTE_ID) != null
+                && ObjectHelper.getException(DirectConsumerNotAvailableException.class, done.getException()) == null;
     }
 
     @PreDestroy

@@ -29,7 +29,8 @@ class FlowCheckTest {
     void eachBrokenFolderIsNamedWithItsFileAndWhatIsWrong() {
         List<String> problems = new FlowCheck().check(Path.of("src/test/resources/flow-check"));
         Map<String, String> expected = new TreeMap<>(Map.of(
-                "healthcare-copied-route/route.yaml", "belongs to flow healthcare-lab-results"));
+                "healthcare-copied-route/route.yaml", "belongs to flow healthcare-lab-results",
+                "healthcare-foreign-step/route.yaml", "consumes direct:normalize"));
         expected.putAll(Map.of(
                 "healthcare-bad-yaml/route.yaml", "yaml",
                 "healthcare-unknown-template/route.yaml", "sftp-intake",

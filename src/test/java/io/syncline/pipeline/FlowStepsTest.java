@@ -15,6 +15,9 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import io.syncline.record.IntakeKind;
+import io.syncline.record.SourceRecord;
+
 /** A flow's own step refusing a record makes it a dead letter; a step that cannot be reached fails the chunk. */
 class FlowStepsTest {
 
@@ -59,6 +62,6 @@ class FlowStepsTest {
     }
 
     private static SourceRecord record(String eventId, String payload) {
-        return SourceRecord.json("lab-results", "webhook", eventId, Instant.now(), payload);
+        return SourceRecord.json("lab-results", IntakeKind.WEBHOOK, eventId, Instant.now(), payload);
     }
 }

@@ -29,6 +29,10 @@ public class UnknownWebhook {
         }
     }
 
+    public boolean isReloading(String flowId) {
+        return reloading.contains(flowId);
+    }
+
     static final String BODY = "{\"type\":\"urn:syncline:problem:unknown-flow\",\"title\":\"No such flow\",\"status\":404,"
             + "\"detail\":\"No enabled flow takes webhooks at this path\"}";
     static final String METHOD_NOT_ALLOWED = "{\"type\":\"urn:syncline:problem:method-not-allowed\","

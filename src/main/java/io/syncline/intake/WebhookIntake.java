@@ -67,10 +67,12 @@ public class WebhookIntake {
     private final ObjectMapper mapper;
     private final Outcomes outcomes;
     private final IdempotencyKeys idempotencyKeys;
+    private final UnknownWebhook webhooks;
 
     WebhookIntake(SyncConfig config, FlowSchemas schemas, ObjectMapper mapper, Outcomes outcomes,
-            IdempotencyKeys idempotencyKeys) {
+            IdempotencyKeys idempotencyKeys, UnknownWebhook webhooks) {
         this.config = config;
+        this.webhooks = webhooks;
         this.schemas = schemas;
         this.mapper = mapper;
         this.outcomes = outcomes;
@@ -260,7 +262,8 @@ public class WebhookIntake {
 
     /**
      * Anything the steps above did not expect: one log line (no stack trace, no request data) and a 500 problem with
-     * Syncline's own headers only, never the request's. Keys this request claimed are let go.
+     * Syncline's own headers only, never the request's (a 503 while a reload replaces the flow's routes under the
+     * request). Keys this request claimed are let go.
      */
     public void failed(Exchange exchange) throws Exception {
         String flow = exchange.getProperty(SyncProperties.FLOW, String.class);
@@ -275,6 +278,13 @@ public class WebhookIntake {
             }
         }
         exchange.setProperty(CLAIMED_KEYS, List.of());
+        if (webhooks.isReloading(flow)) {
+            // the old route stopped under this request while a reload replaced it: nothing was accepted, send it again
+            reject(exchange, flow, Problem.of("flow-reloading", "The flow is being reloaded", 503,
+                    "Its edited route is starting; nothing was accepted, send it again", flow));
+            exchange.getMessage().setHeader("Retry-After", "1");
+            return;
+        }
         reject(exchange, flow, Problem.of("internal-error", "The request could not be processed", 500,
                 "Nothing was accepted. Retry later; if it persists, the operators have the log line", flow));
     }

@@ -47,11 +47,12 @@ import io.quarkus.runtime.configuration.DurationConverter;
 import io.quarkus.runtime.configuration.MemorySizeConverter;
 import io.smallrye.config.ConfigMappings;
 import io.syncline.config.SyncConfig;
+import io.syncline.support.Examples;
 
 /**
  * The deployment manifests ({@code docker/compose.yaml} and the rest of {@code docker/}, {@code k8s/}) say what
  * Syncline does: every {@code sync.*} and {@code quarkus.*} key they set, as a property or as an environment variable,
- * is one Syncline reads (derived from the code: the {@code sync.*} mapping, the flows of application.properties, the
+ * is one Syncline reads (derived from the code: the {@code sync.*} mapping, the built-in flow folders, the
  * {@code @ConfigProperty} keys of Syncline's classes and the configuration model every Quarkus extension on the class
  * path ships), and none is fixed at build time; probes ask the health paths Syncline opens to orchestrators; the
  * instances share one broker, one database and one data volume; the external Artemis redelivers and dead-letters as
@@ -292,8 +293,8 @@ class DeploymentManifestsTest {
 
         static KnownKeys of(Properties application) throws Exception {
             List<Key> keys = new ArrayList<>();
-            Set<String> flows = application.stringPropertyNames().stream()
-                    .filter(k -> k.startsWith("sync.flows.")).map(k -> k.split("\\.")[2]).collect(Collectors.toCollection(TreeSet::new));
+            // the built-in flows: one folder each under flows/ (Examples reads them the same way)
+            Set<String> flows = Examples.configuredFlows().stream().collect(Collectors.toCollection(TreeSet::new));
             for (String name : ConfigMappings.getProperties(ConfigMappings.ConfigClass.configClass(SyncConfig.class, "sync")).keySet()) {
                 if (name.startsWith("sync.flows.*.")) {
                     // a flow's keys exist for the flows Syncline has, not for any id

@@ -20,11 +20,13 @@ import java.time.format.DateTimeFormatter;
 import java.util.Iterator;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.ExecutorService;
 import java.util.function.LongFunction;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Named;
 
+import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
 import org.jboss.logging.Logger;
 
@@ -32,6 +34,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.syncline.config.SyncConfig;
 import io.syncline.freshness.FlowActivity;
+import io.syncline.pipeline.FlowSteps;
+import io.syncline.pipeline.SyncPipeline;
 import io.syncline.pipeline.SyncProperties;
 import io.syncline.record.BatchRun;
 import io.syncline.record.IntakeKind;
@@ -58,8 +62,15 @@ public class FileIntake {
     private final ObjectMapper mapper;
     private final FileCheckpoints checkpoints;
     private final FlowActivity activity;
+    private final SyncPipeline pipeline;
+    private final CamelContext camel;
+    /** Threads that read and check a file's next chunk; Camel shuts them down with the context. */
+    private ExecutorService chunksAhead;
 
-    FileIntake(SyncConfig config, ObjectMapper mapper, FileCheckpoints checkpoints, FlowActivity activity) {
+    FileIntake(SyncConfig config, ObjectMapper mapper, FileCheckpoints checkpoints, FlowActivity activity,
+            SyncPipeline pipeline, CamelContext camel) {
+        this.pipeline = pipeline;
+        this.camel = camel;
         this.config = config;
         this.mapper = mapper;
         this.checkpoints = checkpoints;
@@ -98,8 +109,12 @@ public class FileIntake {
         return STAMP.format(startedAt) + "-" + name;
     }
 
-    /** The file's records, a chunk at a time: {@code sync.flows.<id>.target.chunk-size}, else {@code sync.batch.chunk-size}. */
-    public Iterator<List<SourceRecord>> chunks(Exchange exchange) throws IOException {
+    /**
+     * The file's records, a chunk at a time: {@code sync.flows.<id>.target.chunk-size}, else {@code sync.batch.chunk-size}.
+     * Unless the flow has steps of its own (which come before validation), each chunk is read and checked while the one
+     * before it is delivered ({@link ChunksAhead}).
+     */
+    public Iterator<List<SourceRecord>> chunks(Exchange exchange, String steps) throws IOException {
         String flow = exchange.getProperty(SyncProperties.FLOW, String.class);
         BatchRun run = exchange.getProperty(SyncProperties.BATCH_RUN, BatchRun.class);
         File file = exchange.getMessage().getBody(File.class);
@@ -125,7 +140,18 @@ public class FileIntake {
             chunks.skipThrough(done);
             run.resumedAfterLine(done);
         }
-        return chunks;
+        if (!FlowSteps.NONE.equals(steps)) {
+            return chunks;
+        }
+        String route = exchange.getFromRouteId();
+        return new ChunksAhead(chunks, chunk -> pipeline.checkAhead(flow, chunk, route), chunksAhead());
+    }
+
+    private synchronized ExecutorService chunksAhead() {
+        if (chunksAhead == null) {
+            chunksAhead = camel.getExecutorServiceManager().newCachedThreadPool(this, "sync-chunks-ahead");
+        }
+        return chunksAhead;
     }
 
     /** Before a chunk goes through: the last line it holds. */

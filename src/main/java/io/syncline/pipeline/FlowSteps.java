@@ -31,6 +31,9 @@ import io.syncline.record.SourceRecord;
 @RegisterForReflection
 public class FlowSteps {
 
+    /** The intake templates' {@code steps} parameter of a flow without steps of its own. */
+    public static final String NONE = "none";
+
     private final ProducerTemplate producer;
 
     FlowSteps(CamelContext camel) {

@@ -1,5 +1,6 @@
 package io.syncline.pipeline;
 
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -81,7 +82,8 @@ public class SyncPipeline {
 
     /**
      * Body in: the chunk's {@link SourceRecord}s. Body out: the valid ones as {@link Envelope}s. The invalid
-     * ones become dead letters (property {@link SyncProperties#DEAD_LETTERS}) with every field error.
+     * ones become dead letters (property {@link SyncProperties#DEAD_LETTERS}) with every field error. A chunk a file
+     * intake checked ahead ({@link CheckedChunk}, against the flow's schema as it still is) is not checked twice.
      */
     public void validateAndMap(Exchange exchange) {
         @SuppressWarnings("unchecked")
@@ -90,15 +92,45 @@ public class SyncPipeline {
         FlowSchema schema = schemas.forFlow(flow);
         exchange.setProperty(SyncProperties.TARGET_KIND, config.flow(flow).target().kind().name());
 
-        java.time.Instant latestSourceTime = java.time.Instant.now().plus(config.limits().maxClockSkew());
+        Checked checked = records instanceof CheckedChunk ahead && ahead.checkedAgainst() == schema
+                ? ahead.checked()
+                : check(records, schema, exchange.getFromRouteId(), exchange.getProperty(SyncProperties.REPLAY_COUNT, 0, Integer.class));
+        // a webhook counted its records as received at the door
+        outcomes.count(flow, Outcomes.RECEIVED, records.stream().filter(r -> r.intake() != IntakeKind.WEBHOOK).count());
+        outcomes.count(flow, Outcomes.REJECTED, checked.invalid().size());
+        // a JMS record is accepted once consumed and valid, as a webhook's is once enqueued
+        outcomes.count(flow, Outcomes.ACCEPTED, checked.valid().stream().filter(e -> e.source().intake() == IntakeKind.JMS).count());
+        BatchRun run = exchange.getProperty(SyncProperties.BATCH_RUN, BatchRun.class);
+        if (run != null) {
+            run.validated(checked.valid().size(), checked.invalid().size());
+        }
+        exchange.setProperty(SyncProperties.DEAD_LETTERS, checked.invalid());
+        exchange.getMessage().setBody(checked.valid());
+    }
+
+    /** A chunk's records checked: the valid ones as envelopes, the invalid ones as dead letters. */
+    public record Checked(List<Envelope> valid, List<DeadLetter> invalid) {
+    }
+
+    /**
+     * Parses, validates and maps the records against the flow's schema, and touches nothing else: a file intake runs
+     * it for its next chunk while the one before is being delivered.
+     */
+    public CheckedChunk checkAhead(String flow, List<SourceRecord> records, String route) {
+        FlowSchema schema = schemas.forFlow(flow);
+        return new CheckedChunk(records, schema, check(records, schema, route, 0));
+    }
+
+    private Checked check(List<SourceRecord> records, FlowSchema schema, String route, int replayCount) {
+        Instant latestSourceTime = Instant.now().plus(config.limits().maxClockSkew());
         List<Envelope> valid = new ArrayList<>(records.size());
         List<DeadLetter> invalid = new ArrayList<>();
         for (SourceRecord source : records) {
             JsonNode record = null;
             Map<String, String> cells = null;
-            List<FieldError> errors;
+            FlowSchema.Verdict verdict;
             if (source.defect() != null) {
-                errors = List.of(new FieldError("", source.defect()));
+                verdict = FlowSchema.Verdict.refused(new FieldError("", source.defect()));
             } else {
                 try {
                     if (SourceRecord.CSV_ROW.equals(source.format())) {
@@ -108,35 +140,25 @@ public class SyncPipeline {
                     } else {
                         record = mapper.readTree(source.payload());
                     }
-                    errors = record.isObject()
-                            ? schema.validate(record, latestSourceTime)
-                            : List.of(new FieldError("", "expected a JSON object, found " + record.getNodeType().name().toLowerCase()));
+                    verdict = record.isObject()
+                            ? schema.check(record, latestSourceTime)
+                            : FlowSchema.Verdict.refused(new FieldError("", "expected a JSON object, found "
+                                    + record.getNodeType().name().toLowerCase()));
                 } catch (JsonProcessingException e) {
-                    errors = List.of(new FieldError("", "malformed JSON: " + e.getOriginalMessage()));
+                    verdict = FlowSchema.Verdict.refused(new FieldError("", "malformed JSON: " + e.getOriginalMessage()));
                 }
             }
-            if (errors.isEmpty()) {
+            if (verdict.errors().isEmpty()) {
                 if (cells != null) {
                     record = schema.numbersAsWritten((ObjectNode) record, cells);
                 }
-                valid.add(envelope(source, record, schema));
+                valid.add(envelope(source, record, schema, verdict.sourceInstant()));
             } else {
                 String key = record != null && record.isObject() ? text(record.get(schema.keyField())) : null;
-                invalid.add(DeadLetter.invalid(source, key, exchange.getFromRouteId(), errors,
-                        exchange.getProperty(SyncProperties.REPLAY_COUNT, 0, Integer.class)));
+                invalid.add(DeadLetter.invalid(source, key, route, verdict.errors(), replayCount));
             }
         }
-        // a webhook counted its records as received at the door
-        outcomes.count(flow, Outcomes.RECEIVED, records.stream().filter(r -> r.intake() != IntakeKind.WEBHOOK).count());
-        outcomes.count(flow, Outcomes.REJECTED, invalid.size());
-        // a JMS record is accepted once consumed and valid, as a webhook's is once enqueued
-        outcomes.count(flow, Outcomes.ACCEPTED, valid.stream().filter(e -> e.source().intake() == IntakeKind.JMS).count());
-        BatchRun run = exchange.getProperty(SyncProperties.BATCH_RUN, BatchRun.class);
-        if (run != null) {
-            run.validated(valid.size(), invalid.size());
-        }
-        exchange.setProperty(SyncProperties.DEAD_LETTERS, invalid);
-        exchange.getMessage().setBody(valid);
+        return new Checked(valid, invalid);
     }
 
     /**
@@ -175,9 +197,10 @@ public class SyncPipeline {
         }
     }
 
-    private static Envelope envelope(SourceRecord source, JsonNode record, FlowSchema schema) {
+    /** The source timestamp parsed once: by the validation, for the version guard, the version store and the lag metric. */
+    private static Envelope envelope(SourceRecord source, JsonNode record, FlowSchema schema, Instant sourceInstant) {
         return new Envelope(source.flow(), text(record.get(schema.keyField())), source.eventId(),
-                text(record.get(schema.sourceTimestampField())), source.receivedAt().toString(), record, source);
+                text(record.get(schema.sourceTimestampField())), source.receivedAt().toString(), record, source, sourceInstant);
     }
 
     private static String text(JsonNode node) {

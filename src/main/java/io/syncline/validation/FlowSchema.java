@@ -83,29 +83,55 @@ public final class FlowSchema {
      * update of its key is compared with, and lose them all.
      */
     public List<FieldError> validate(JsonNode record, Instant latest) {
+        return check(record, latest).errors();
+    }
+
+    /**
+     * What {@link #validate(JsonNode, Instant)} finds, and the source timestamp it read: an instant when the record has
+     * a date-time with offset there (a record's version), else null.
+     */
+    public record Verdict(List<FieldError> errors, Instant sourceInstant) {
+
+        public static Verdict refused(FieldError error) {
+            return new Verdict(List.of(error), null);
+        }
+    }
+
+    /** {@link #validate(JsonNode, Instant)}, reading the source timestamp once for the caller too. */
+    public Verdict check(JsonNode record, Instant latest) {
         List<FieldError> errors = validate(record);
-        Instant source = instant(record.get(sourceTimestampField));
+        JsonNode timestamp = record.get(sourceTimestampField);
+        Instant dateTime = dateTime(timestamp);
+        Instant source = dateTime != null ? dateTime : date(timestamp);
         if (source != null && source.isAfter(latest)) {
             errors.add(new FieldError("/" + sourceTimestampField,
                     "lies in the future, beyond the allowed clock skew (sync.limits.max-clock-skew)"));
             errors.sort(Comparator.comparing(FieldError::pointer));
         }
-        return errors;
+        return new Verdict(errors, dateTime);
     }
 
-    /** A date-time with offset, or a date (its start, UTC); null for anything else (the schema reports its format). */
-    private static Instant instant(JsonNode value) {
+    /** A date-time with offset; null for anything else. */
+    private static Instant dateTime(JsonNode value) {
         if (value == null || !value.isTextual()) {
             return null;
         }
         try {
             return OffsetDateTime.parse(value.asText()).toInstant();
         } catch (DateTimeParseException notDateTime) {
-            try {
-                return LocalDate.parse(value.asText()).atStartOfDay(ZoneOffset.UTC).toInstant();
-            } catch (DateTimeParseException notDate) {
-                return null;
-            }
+            return null;
+        }
+    }
+
+    /** A date, its start in UTC; null for anything else (the schema reports its format). */
+    private static Instant date(JsonNode value) {
+        if (value == null || !value.isTextual()) {
+            return null;
+        }
+        try {
+            return LocalDate.parse(value.asText()).atStartOfDay(ZoneOffset.UTC).toInstant();
+        } catch (DateTimeParseException notDate) {
+            return null;
         }
     }
 

@@ -18,7 +18,7 @@ class StateDatabaseConfigTest {
     @Test
     void withoutAUrlTheEmbeddedH2OfTheDataDirectoryAndNoPostgresql() {
         SmallRyeConfig config = config(Map.of("sync.data-dir", "some/data"));
-        assertEquals("jdbc:h2:file:" + Path.of("some/data/state/versions").toAbsolutePath() + ";DB_CLOSE_ON_EXIT=FALSE;WRITE_DELAY=0",
+        assertEquals("jdbc:h2:file:" + Path.of("some/data/state/versions").toAbsolutePath() + ";DB_CLOSE_ON_EXIT=FALSE;WRITE_DELAY=0;QUERY_CACHE_SIZE=64",
                 config.getRawValue("quarkus.datasource.jdbc.url"));
         assertNull(config.getRawValue("quarkus.datasource.postgresql.jdbc.url"));
         assertNull(config.getRawValue("quarkus.datasource.active"));

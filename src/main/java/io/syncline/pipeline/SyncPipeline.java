@@ -113,12 +113,17 @@ public class SyncPipeline {
     }
 
     /**
-     * Parses, validates and maps the records against the flow's schema, and touches nothing else: a file intake runs
-     * it for its next chunk while the one before is being delivered.
+     * Parses, validates and maps the records against the flow's schema, and for the outbox and http targets writes
+     * each valid one's JSON line; touches nothing else: a file intake runs it for its next chunk while the one before
+     * is being delivered.
      */
     public CheckedChunk checkAhead(String flow, List<SourceRecord> records, String route) {
         FlowSchema schema = schemas.forFlow(flow);
-        return new CheckedChunk(records, schema, check(records, schema, route, 0));
+        Checked checked = check(records, schema, route, 0);
+        if (config.flow(flow).target().kind() != SyncConfig.TargetKind.salesforce) {
+            checked.valid().replaceAll(envelope -> envelope.withJsonLine(toJsonLine(envelope)));
+        }
+        return new CheckedChunk(records, schema, checked);
     }
 
     private Checked check(List<SourceRecord> records, FlowSchema schema, String route, int replayCount) {
@@ -190,6 +195,9 @@ public class SyncPipeline {
 
     /** The chunk's records as JSON documents, one per line (the outbox format and the http batch body). */
     public String toJsonLine(Envelope envelope) {
+        if (envelope.jsonLine() != null) {
+            return envelope.jsonLine();
+        }
         try {
             return mapper.writeValueAsString(envelope);
         } catch (JsonProcessingException e) {
@@ -200,7 +208,7 @@ public class SyncPipeline {
     /** The source timestamp parsed once: by the validation, for the version guard, the version store and the lag metric. */
     private static Envelope envelope(SourceRecord source, JsonNode record, FlowSchema schema, Instant sourceInstant) {
         return new Envelope(source.flow(), text(record.get(schema.keyField())), source.eventId(),
-                text(record.get(schema.sourceTimestampField())), source.receivedAt().toString(), record, source, sourceInstant);
+                text(record.get(schema.sourceTimestampField())), source.receivedAt().toString(), record, source, sourceInstant, null);
     }
 
     private static String text(JsonNode node) {

@@ -34,8 +34,8 @@ import com.networknt.schema.SpecVersion;
 import io.smallrye.config.ConfigValidationException;
 import io.smallrye.config.PropertiesConfigSource;
 import io.smallrye.config.SmallRyeConfig;
-import io.smallrye.config.SmallRyeConfigBuilder;
 import io.syncline.config.FlowFolders;
+import io.syncline.config.FlowSettings;
 import io.syncline.config.SyncConfig;
 import io.syncline.validation.FieldError;
 import io.syncline.validation.FlowSchema;
@@ -118,11 +118,7 @@ public final class FlowCheck {
 
     /** The flow's keys as Syncline reads them: unknown keys and unreadable values are refused here as at start-up. */
     static SyncConfig config(Map<String, String> keys, String source) {
-        SmallRyeConfig config = new SmallRyeConfigBuilder().withMapping(SyncConfig.class)
-                .withConverter(Duration.class, 200, new io.quarkus.runtime.configuration.DurationConverter())
-                .withConverter(io.quarkus.runtime.configuration.MemorySize.class, 200,
-                        new io.quarkus.runtime.configuration.MemorySizeConverter())
-                .withSources(new PropertiesConfigSource(keys, source, 500)).build();
+        SmallRyeConfig config = FlowSettings.builder(List.of(new PropertiesConfigSource(keys, source, 500))).build();
         return config.getConfigMapping(SyncConfig.class);
     }
 

@@ -5,6 +5,7 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -25,34 +26,36 @@ import org.apache.camel.CamelContext;
 import org.apache.camel.Route;
 import org.apache.camel.support.PluginHelper;
 import org.apache.camel.support.ResourceHelper;
+import org.eclipse.microprofile.config.Config;
 import org.jboss.logging.Logger;
 
 import io.quarkus.runtime.StartupEvent;
 import io.syncline.config.FlowFolders;
+import io.syncline.config.FlowSettings;
 import io.syncline.config.SyncConfig;
 import io.syncline.intake.UnknownWebhook;
 import io.syncline.validation.FlowSchemas;
 
 /**
  * Reloads a flow of {@code sync.flows-dir} whose folder was edited while Syncline runs, that flow alone: the edit is
- * checked first as the offline check does; a broken edit is refused (the previous version keeps running, and the log
- * and {@code /api/flows/{id}} say what is wrong and where); a good one replaces the flow's schema and, if its
- * route.yaml changed, its routes (stopped gracefully: a chunk in flight finishes, or rolls back to its queue; its
- * webhooks are answered 503 meanwhile, never 404; a paused flow stays paused), then its schema if that changed.
- * Settings (flow.properties) are read at start-up only: an edit of them is listed in the flow's problems until a
- * restart (or until the file is back as it was).
+ * checked first as the offline check does (and its settings as start-up does, with application.properties and the
+ * environment over them); a broken edit is refused (the previous version keeps running, and the log and
+ * {@code /api/flows/{id}} say what is wrong and where); a good one makes its flow.properties the flow's settings
+ * ({@link FlowSettings}) and, if its route.yaml or its settings changed, replaces its routes (stopped gracefully: a
+ * chunk in flight finishes, or rolls back to its queue; its webhooks are answered 503 meanwhile, never 404; a paused
+ * flow stays paused), then its schema if that changed.
  */
 @ApplicationScoped
 public class FlowReloads {
 
     private static final Logger LOG = Logger.getLogger(FlowReloads.class);
-    static final String SETTINGS_AT_START_UP = "settings in flow.properties are read at start-up; restart to apply";
 
     private final SyncConfig config;
     private final FlowSchemas schemas;
     private final CamelContext camel;
     private final UnknownWebhook webhooks;
     private final PausedFlows pausedFlows;
+    private final Config running;
     private final Map<String, String> fingerprints = new ConcurrentHashMap<>();
     private final Map<String, String> routes = new ConcurrentHashMap<>();
     private final Map<String, String> schemaTexts = new ConcurrentHashMap<>();
@@ -62,7 +65,9 @@ public class FlowReloads {
     private final Map<String, List<String>> problems = new ConcurrentHashMap<>();
     private ScheduledExecutorService timer;
 
-    FlowReloads(SyncConfig config, FlowSchemas schemas, CamelContext camel, UnknownWebhook webhooks, PausedFlows pausedFlows) {
+    FlowReloads(SyncConfig config, Config running, FlowSchemas schemas, CamelContext camel, UnknownWebhook webhooks,
+            PausedFlows pausedFlows) {
+        this.running = running;
         this.webhooks = webhooks;
         this.pausedFlows = pausedFlows;
         this.config = config;
@@ -122,17 +127,34 @@ public class FlowReloads {
         String flowId = folder.id();
         List<String> found = new FlowCheck().check(folder);
         if (!found.isEmpty()) {
-            problems.put(flowId, found);
-            LOG.warnf("Flow %s: the edit of %s is refused, the previous version keeps running:%n  %s", flowId,
-                    folder.dir().orElseThrow(), String.join("\n  ", found));
+            refuse(flowId, folder, found);
             return;
         }
         try {
             String route = read(folder, FlowFolders.ROUTE);
+            String settings = read(folder, FlowFolders.SETTINGS);
             boolean routeEdited = !route.equals(routes.get(flowId));
-            if (routeEdited) {
-                replaceRoutes(flowId, folder, route);
+            boolean settingsEdited = !settings.equals(settingsTexts.get(flowId));
+            Runnable undoSettings = () -> {
+            };
+            if (settingsEdited) {
+                undoSettings = FlowSettings.reread(config, running, flowId, Optional.of(folder));
+                // as read with application.properties and the environment over the folder: what start-up would refuse
+                List<String> refused = FlowStartupCheck.settingsProblems(config, flowId).stream()
+                        .map(problem -> flowId + "/" + FlowFolders.SETTINGS + ": " + problem.replaceFirst("^flow " + flowId + ": ", ""))
+                        .toList();
+                if (!refused.isEmpty()) {
+                    undoSettings.run();
+                    refuse(flowId, folder, refused);
+                    return;
+                }
             }
+            if (routeEdited || settingsEdited) {
+                // the routes again, also for settings alone: their {{sync.flows.<id>.*}} placeholders are resolved as
+                // a route is created (mode, enabled, schedule, consumers, batch sizes)
+                replaceRoutes(flowId, folder, route, undoSettings);
+            }
+            settingsTexts.put(flowId, settings);
             // after the routes: a failed route swap leaves the previous schema with the previous routes
             String schema = read(folder, FlowFolders.SCHEMA);
             boolean schemaEdited = !schema.equals(schemaTexts.get(flowId));
@@ -140,14 +162,14 @@ public class FlowReloads {
                 schemas.reload(flowId);
                 schemaTexts.put(flowId, schema);
             }
-            boolean settingsEdited = !read(folder, FlowFolders.SETTINGS).equals(settingsTexts.get(flowId));
-            if (settingsEdited) {
-                problems.put(flowId, List.of(flowId + "/" + FlowFolders.SETTINGS + ": " + SETTINGS_AT_START_UP));
-                LOG.infof("Flow %s: %s", flowId, SETTINGS_AT_START_UP);
-            } else {
+            List<String> afterRestart = afterRestart(flowId, config.flowsAtStartUp().get(flowId), config.flow(flowId));
+            if (afterRestart.isEmpty()) {
                 problems.remove(flowId);
+            } else {
+                problems.put(flowId, afterRestart);
+                LOG.infof("Flow %s: %s", flowId, String.join("; ", afterRestart));
             }
-            if (routeEdited || schemaEdited) {
+            if (routeEdited || schemaEdited || settingsEdited) {
                 LOG.infof("Flow %s reloaded from %s", flowId, folder.dir().orElseThrow());
             }
         } catch (Exception e) {
@@ -156,8 +178,41 @@ public class FlowReloads {
         }
     }
 
-    /** Stops and removes the flow's routes, then loads its new route.yaml; if that fails, the previous one again. */
-    private void replaceRoutes(String flowId, FlowFolders.Folder folder, String route) throws Exception {
+    private void refuse(String flowId, FlowFolders.Folder folder, List<String> found) {
+        problems.put(flowId, found);
+        LOG.warnf("Flow %s: the edit of %s is refused, the previous version keeps running:%n  %s", flowId,
+                folder.dir().orElseThrow(), String.join("\n  ", found));
+    }
+
+    /**
+     * What of the flow's settings waits for a restart, one line each: every setting is read as it is used, or when a
+     * reload creates the flow's routes again, except the Prometheus gauges of a flow's limits, registered at start-up
+     * for the limits set then (their values follow an edit).
+     */
+    static List<String> afterRestart(String flowId, SyncConfig.Flow before, SyncConfig.Flow after) {
+        List<String> waiting = new ArrayList<>();
+        if (before == null) {
+            return waiting;
+        }
+        String where = flowId + "/" + FlowFolders.SETTINGS + ": ";
+        if (before.freshness().maxLag().isEmpty() && after.freshness().maxLag().isPresent()) {
+            waiting.add(where + "freshness.max-lag applies now; its gauge syncline_flow_max_lag_seconds appears after a restart");
+        }
+        if (before.freshness().maxSilence().isEmpty() && after.freshness().maxSilence().isPresent()) {
+            waiting.add(where + "freshness.max-silence applies now; its gauge syncline_flow_max_silence_seconds appears after a restart");
+        }
+        if (before.freshness().expectedActivity().maxQuiet().isEmpty() && after.freshness().expectedActivity().maxQuiet().isPresent()) {
+            waiting.add(where + "freshness.expected-activity.max-quiet applies now; its gauges syncline_flow_max_quiet_seconds"
+                    + " and syncline_flow_expected_quiet_seconds appear after a restart");
+        }
+        return waiting;
+    }
+
+    /**
+     * Stops and removes the flow's routes, then loads its route.yaml; if that fails, the previous settings and
+     * route.yaml again.
+     */
+    private void replaceRoutes(String flowId, FlowFolders.Folder folder, String route, Runnable undoSettings) throws Exception {
         String previous = routes.get(flowId);
         webhooks.reloading(flowId, true);
         try {
@@ -165,10 +220,17 @@ public class FlowReloads {
             Set<String> before = liveRouteIds();
             try {
                 PluginHelper.getRoutesLoader(camel).loadRoutes(ResourceHelper.resolveResource(camel, folder.location(FlowFolders.ROUTE)));
-                routeIds.put(flowId, addedSince(before));
+                List<String> added = addedSince(before);
+                if (added.stream().noneMatch(id -> flowId.equals(FlowCatalog.flowOf(id)))) {
+                    // as start-up refuses it: a flow with nothing to take its records
+                    throw new IllegalStateException(flowId + "/" + FlowFolders.ROUTE + " has no intake that runs in mode="
+                            + config.flow(flowId).mode() + " (activeIn)");
+                }
+                routeIds.put(flowId, added);
                 routes.put(flowId, route);
             } catch (Exception e) {
                 removeRoutes(addedSince(before));
+                undoSettings.run();
                 PluginHelper.getRoutesLoader(camel).loadRoutes(ResourceHelper.fromString(flowId + "-previous.yaml", previous));
                 routeIds.put(flowId, addedSince(before));
                 throw e;

@@ -4,7 +4,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -39,15 +41,18 @@ public class FlowMetrics {
                         .description("1 for the flow's current wellness state (healthy, stale, failing), 0 for the others")
                         .tag("flow", flow).tag("state", state).register(registry);
             }
-            freshness.maxLag().ifPresent(limit -> seconds(registry, "syncline.flow.max.lag", flow, limit,
+            // registered for the limits set at start-up; their values follow a reload of the flow's settings
+            freshness.maxLag().ifPresent(limit -> seconds(registry, "syncline.flow.max.lag", flow,
+                    () -> config.flow(flow).freshness().maxLag(),
                     "The flow's max-lag: a delivery lag above it makes the flow stale"));
-            freshness.maxSilence().ifPresent(limit -> seconds(registry, "syncline.flow.max.silence", flow, limit,
+            freshness.maxSilence().ifPresent(limit -> seconds(registry, "syncline.flow.max.silence", flow,
+                    () -> config.flow(flow).freshness().maxSilence(),
                     "The flow's max-silence: no delivery for longer makes the flow stale"));
             Gauge.builder("syncline.flow.silent.since", health, h -> h.silentSince(flow).getEpochSecond())
                     .description("Since when the flow counts its silence: its last delivery (kept across restarts), else start-up (epoch seconds)")
                     .baseUnit("seconds").tag("flow", flow).register(registry);
             freshness.expectedActivity().maxQuiet().ifPresent(limit -> {
-                seconds(registry, "syncline.flow.max.quiet", flow, limit,
+                seconds(registry, "syncline.flow.max.quiet", flow, () -> config.flow(flow).freshness().expectedActivity().maxQuiet(),
                         "The flow's expected-activity.max-quiet: longer without a record within its expected hours makes it stale");
                 Gauge.builder("syncline.flow.expected.quiet", health, h -> h.expectedQuiet(flow, Instant.now()).toMillis() / 1000.0)
                         .description("How long the flow has heard nothing from its source, counting only its expected hours")
@@ -66,8 +71,10 @@ public class FlowMetrics {
         return cached.verdict();
     }
 
-    private static void seconds(MeterRegistry registry, String name, String flow, Duration limit, String description) {
-        double seconds = limit.toMillis() / 1000.0;
-        Gauge.builder(name, () -> seconds).description(description).baseUnit("seconds").tag("flow", flow).register(registry);
+    /** The limit in seconds; NaN once a reload unset it. */
+    private static void seconds(MeterRegistry registry, String name, String flow, Supplier<Optional<Duration>> limit,
+            String description) {
+        Gauge.builder(name, () -> limit.get().map(l -> l.toMillis() / 1000.0).orElse(Double.NaN)).description(description)
+                .baseUnit("seconds").tag("flow", flow).register(registry);
     }
 }

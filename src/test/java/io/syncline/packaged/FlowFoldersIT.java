@@ -39,7 +39,8 @@ class FlowFoldersIT {
         DataDirResource.deleteRecursively(dataDir);
         Path flowsDir = copy(EXTERNAL, WORK.resolve("flow-folders-flows"));
         Path examples = flowsDir.resolve(FLOW).resolve("examples");
-        try (PackagedApp app = PackagedApp.start(dataDir, Map.of("sync.flows-dir", flowsDir.toString()),
+        try (PackagedApp app = PackagedApp.start(dataDir, Map.of("sync.flows-dir", flowsDir.toString(),
+                "sync.flows." + FLOW + ".freshness.max-silence", "P2D"),
                 WORK.resolve("flow-folders.log"))) {
             HttpResponse<String> accepted = app.postJson("/webhooks/" + FLOW, Files.readString(examples.resolve("valid.json")));
             assertEquals(202, accepted.statusCode(), accepted.body());
@@ -141,15 +142,43 @@ class FlowFoldersIT {
             assertEquals(202, app.postJson("/webhooks/" + FLOW, result(8, false)).statusCode());
             await().atMost(Duration.ofSeconds(20)).until(() -> Outbox.keyCounts(outbox).containsKey("LAB-20261201008"));
 
-            // Settings are read at start-up: an edit of flow.properties is listed until a restart or until it is undone.
+            // Its settings edited: batch mode and a longer max-lag apply without a restart (the routes of batch mode
+            // replace those of real-time); a key set with -D still wins over the folder's.
             Path settings = flowsDir.resolve(FLOW).resolve("flow.properties");
             String originalSettings = Files.readString(settings);
-            Files.writeString(settings, originalSettings.replace("freshness.max-lag=PT5M", "freshness.max-lag=PT30M"));
-            await().atMost(Duration.ofSeconds(20)).until(() -> JSON.convertValue(JSON.readTree(app.get("/api/flows/" + FLOW).body())
-                    .path("problems"), List.class).equals(List.of(FLOW + "/flow.properties: settings in flow.properties are read at"
-                            + " start-up; restart to apply")));
+            Files.writeString(settings, originalSettings.replace("mode=realtime", "mode=batch")
+                    .replace("freshness.max-lag=PT5M", "freshness.max-lag=PT30M") + "freshness.max-silence=P1D\n");
+            JsonNode batch = await().atMost(Duration.ofSeconds(20)).until(() -> JSON.readTree(app.get("/api/flows/" + FLOW).body()),
+                    f -> "batch".equals(f.path("mode").asText()) && JSON.convertValue(f.path("intakes"), List.class).equals(List.of("file")));
+            assertEquals("PT30M", batch.path("freshness").path("maxLag").asText(), batch.toString());
+            assertEquals("PT48H", batch.path("freshness").path("maxSilence").asText(), "-D wins over flow.properties: " + batch);
+            assertEquals(List.of(), JSON.convertValue(batch.path("problems"), List.class));
+            assertEquals(404, app.postJson("/webhooks/" + FLOW, result(9, true)).statusCode(), "no webhook in batch mode");
+            Path inbox = dataDir.resolve("inbox").resolve(FLOW);
+            Files.createDirectories(inbox);
+            Files.writeString(inbox.resolve("results.jsonl"), result(10, true) + "\n");
+            await().atMost(Duration.ofSeconds(20)).until(() -> Outbox.keyCounts(outbox).containsKey(resultId(10)));
+
+            // A broken settings edit (an unknown key, a mode that is none) is refused: the batch settings keep running.
+            Files.writeString(settings, originalSettings.replace("mode=realtime", "mode=sometimes") + "freshness.max-lagg=PT1M\n");
+            JsonNode refusedSettings = await().atMost(Duration.ofSeconds(20)).until(
+                    () -> JSON.readTree(app.get("/api/flows/" + FLOW).body()), f -> !f.path("problems").isEmpty());
+            for (JsonNode problem : refusedSettings.path("problems")) {
+                assertTrue(problem.asText().startsWith(FLOW + "/flow.properties: "), refusedSettings.toString());
+            }
+            assertTrue(refusedSettings.path("problems").toString().contains("freshness.max-lagg"), refusedSettings.toString());
+            assertEquals("batch", refusedSettings.path("mode").asText(), refusedSettings.toString());
+            assertEquals("PT30M", refusedSettings.path("freshness").path("maxLag").asText(), refusedSettings.toString());
+            Files.writeString(inbox.resolve("more-results.jsonl"), result(11, true) + "\n");
+            await().atMost(Duration.ofSeconds(20)).until(() -> Outbox.keyCounts(outbox).containsKey(resultId(11)));
+
+            // Back as it was: real-time again, its webhook answers.
             Files.writeString(settings, originalSettings);
-            await().atMost(Duration.ofSeconds(20)).until(() -> JSON.readTree(app.get("/api/flows/" + FLOW).body()).path("problems").isEmpty());
+            JsonNode realtime = await().atMost(Duration.ofSeconds(20)).until(() -> JSON.readTree(app.get("/api/flows/" + FLOW).body()),
+                    f -> "realtime".equals(f.path("mode").asText()) && f.path("problems").isEmpty());
+            assertEquals("PT5M", realtime.path("freshness").path("maxLag").asText(), realtime.toString());
+            assertEquals(202, app.postJson("/webhooks/" + FLOW, result(12, false)).statusCode());
+            await().atMost(Duration.ofSeconds(20)).until(() -> Outbox.keyCounts(outbox).containsKey(resultId(12)));
         }
     }
 

@@ -94,6 +94,16 @@ public final class FlowFolders {
         return folders;
     }
 
+    /** The built-in flow of that id, if there is one. */
+    public static Optional<Folder> builtIn(String id) {
+        for (String builtIn : builtInIds()) {
+            if (builtIn.equals(id)) {
+                return Optional.of(new Folder(id, Optional.empty()));
+            }
+        }
+        return Optional.empty();
+    }
+
     /** The flow folders directly under {@code dir}: every folder is a flow, named by its folder. */
     public static Map<String, Folder> in(Path dir) {
         if (!Files.isDirectory(dir)) {

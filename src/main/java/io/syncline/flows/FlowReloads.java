@@ -20,10 +20,13 @@ import java.util.stream.Stream;
 
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Event;
 import jakarta.enterprise.event.Observes;
 
 import org.apache.camel.CamelContext;
 import org.apache.camel.Route;
+import org.apache.camel.model.ModelCamelContext;
+import org.apache.camel.model.RouteDefinition;
 import org.apache.camel.support.PluginHelper;
 import org.apache.camel.support.ResourceHelper;
 import org.eclipse.microprofile.config.Config;
@@ -32,6 +35,7 @@ import org.jboss.logging.Logger;
 import io.quarkus.runtime.StartupEvent;
 import io.syncline.config.FlowFolders;
 import io.syncline.config.FlowSettings;
+import io.syncline.config.FlowStarted;
 import io.syncline.config.SyncConfig;
 import io.syncline.intake.UnknownWebhook;
 import io.syncline.validation.FlowSchemas;
@@ -43,7 +47,9 @@ import io.syncline.validation.FlowSchemas;
  * {@code /api/flows/{id}} say what is wrong and where); a good one makes its flow.properties the flow's settings
  * ({@link FlowSettings}) and, if its route.yaml or its settings changed, replaces its routes (stopped gracefully: a
  * chunk in flight finishes, or rolls back to its queue; its webhooks are answered 503 meanwhile, never 404; a paused
- * flow stays paused), then its schema if that changed.
+ * flow stays paused), then its schema if that changed. A folder added while running is a new flow (or replaces the
+ * built-in flow of its id) once it passes; a folder removed stops and removes its flow's routes, and a built-in flow
+ * it replaced comes back. Either way {@link FlowStarted} tells what registers something per flow.
  */
 @ApplicationScoped
 public class FlowReloads {
@@ -56,6 +62,7 @@ public class FlowReloads {
     private final UnknownWebhook webhooks;
     private final PausedFlows pausedFlows;
     private final Config running;
+    private final Event<FlowStarted> started;
     private final Map<String, String> fingerprints = new ConcurrentHashMap<>();
     private final Map<String, String> routes = new ConcurrentHashMap<>();
     private final Map<String, String> schemaTexts = new ConcurrentHashMap<>();
@@ -66,8 +73,9 @@ public class FlowReloads {
     private ScheduledExecutorService timer;
 
     FlowReloads(SyncConfig config, Config running, FlowSchemas schemas, CamelContext camel, UnknownWebhook webhooks,
-            PausedFlows pausedFlows) {
+            PausedFlows pausedFlows, Event<FlowStarted> started) {
         this.running = running;
+        this.started = started;
         this.webhooks = webhooks;
         this.pausedFlows = pausedFlows;
         this.config = config;
@@ -112,14 +120,61 @@ public class FlowReloads {
 
     void look() {
         try {
-            for (FlowFolders.Folder folder : external().values()) {
+            Map<String, FlowFolders.Folder> folders = external();
+            for (String flowId : List.copyOf(fingerprints.keySet())) {
+                if (!folders.containsKey(flowId)) {
+                    removed(flowId);
+                }
+            }
+            for (FlowFolders.Folder folder : folders.values()) {
                 String fingerprint = fingerprint(folder);
-                if (config.flows().containsKey(folder.id()) && !fingerprint.equals(fingerprints.put(folder.id(), fingerprint))) {
+                if (!fingerprint.equals(fingerprints.put(folder.id(), fingerprint))) {
                     reload(folder);
                 }
             }
         } catch (RuntimeException e) {
             LOG.warnf("Flow folders in %s could not be read: %s", config.flowsDir().orElse(""), e.getMessage());
+        }
+    }
+
+    /**
+     * A folder removed from {@code sync.flows-dir}: its flow's routes are stopped (gracefully, as for a reload) and
+     * removed; a built-in flow it replaced comes back, routes, settings and schema. Records its queue still holds wait
+     * there for a flow of that id.
+     */
+    synchronized void removed(String flowId) {
+        fingerprints.remove(flowId);
+        settingsTexts.remove(flowId);
+        schemaTexts.remove(flowId);
+        problems.remove(flowId);
+        String route = routes.remove(flowId);
+        if (route == null) {
+            return; // it never ran from the folder (its first version was refused)
+        }
+        Optional<FlowFolders.Folder> builtIn = FlowFolders.builtIn(flowId);
+        webhooks.reloading(flowId, true);
+        try {
+            removeRoutes(routeIds.getOrDefault(flowId, List.of()));
+            routeIds.remove(flowId);
+            FlowSettings.reread(config, running, flowId, builtIn);
+            if (builtIn.isPresent()) {
+                schemas.use(builtIn.get());
+                Set<String> before = liveRouteIds();
+                PluginHelper.getRoutesLoader(camel).loadRoutes(ResourceHelper.resolveResource(camel, builtIn.get().location(FlowFolders.ROUTE)));
+                routeIds.put(flowId, addedSince(before));
+                pausedFlows.keepPaused(flowId);
+                LOG.infof("Flow %s: its folder was removed from %s; the built-in flow %s runs again", flowId,
+                        config.flowsDir().orElse(""), flowId);
+            } else {
+                schemas.forget(flowId);
+                announce(new FlowStarted(flowId, false));
+                LOG.infof("Flow %s: its folder was removed from %s; the flow is stopped and removed", flowId,
+                        config.flowsDir().orElse(""));
+            }
+        } catch (Exception e) {
+            LOG.warnf("Flow %s: its folder was removed, but stopping it failed: %s", flowId, e.getMessage());
+        } finally {
+            webhooks.reloading(flowId, false);
         }
     }
 
@@ -130,13 +185,19 @@ public class FlowReloads {
             refuse(flowId, folder, found);
             return;
         }
+        // a new folder: a new flow, or one that replaces a built-in flow while it runs
+        boolean added = !routes.containsKey(flowId);
+        boolean newFlow = added && !config.flows().containsKey(flowId);
+        Runnable undoSettings = () -> {
+        };
         try {
             String route = read(folder, FlowFolders.ROUTE);
             String settings = read(folder, FlowFolders.SETTINGS);
             boolean routeEdited = !route.equals(routes.get(flowId));
             boolean settingsEdited = !settings.equals(settingsTexts.get(flowId));
-            Runnable undoSettings = () -> {
-            };
+            if (added) {
+                routeIds.computeIfAbsent(flowId, id -> builtInRouteIds(id));
+            }
             if (settingsEdited) {
                 undoSettings = FlowSettings.reread(config, running, flowId, Optional.of(folder));
                 // as read with application.properties and the environment over the folder: what start-up would refuse
@@ -148,6 +209,11 @@ public class FlowReloads {
                     refuse(flowId, folder, refused);
                     return;
                 }
+            }
+            if (added) {
+                // its schema before its routes: a webhook of the new flow is validated by it from the first request
+                schemas.use(folder);
+                schemaTexts.put(flowId, read(folder, FlowFolders.SCHEMA));
             }
             if (routeEdited || settingsEdited) {
                 // the routes again, also for settings alone: their {{sync.flows.<id>.*}} placeholders are resolved as
@@ -169,12 +235,32 @@ public class FlowReloads {
                 problems.put(flowId, afterRestart);
                 LOG.infof("Flow %s: %s", flowId, String.join("; ", afterRestart));
             }
-            if (routeEdited || schemaEdited || settingsEdited) {
+            if (newFlow) {
+                announce(new FlowStarted(flowId, true));
+            }
+            if (added) {
+                LOG.infof("Flow %s started from the new folder %s", flowId, folder.dir().orElseThrow());
+            } else if (routeEdited || schemaEdited || settingsEdited) {
                 LOG.infof("Flow %s reloaded from %s", flowId, folder.dir().orElseThrow());
             }
         } catch (Exception e) {
+            if (added && !routes.containsKey(flowId)) {
+                // not started: the flow is as it was (none, or the built-in one)
+                undoSettings.run();
+                FlowFolders.builtIn(flowId).ifPresentOrElse(schemas::use, () -> schemas.forget(flowId));
+            }
             problems.put(flowId, List.of(flowId + "/: the edit passed the check but could not be applied: " + e.getMessage()));
             LOG.warnf("Flow %s: the edit could not be applied: %s", flowId, e.getMessage());
+        }
+    }
+
+    /** Its wellness check, gauges and JMX bean follow; a failure there leaves the flow as it runs. */
+    private void announce(FlowStarted change) {
+        try {
+            started.fire(change);
+        } catch (RuntimeException e) {
+            LOG.warnf("Flow %s: its checks, gauges or JMX bean could not be %s: %s", change.flowId(),
+                    change.running() ? "registered" : "removed", e.getMessage());
         }
     }
 
@@ -231,7 +317,12 @@ public class FlowReloads {
             } catch (Exception e) {
                 removeRoutes(addedSince(before));
                 undoSettings.run();
-                PluginHelper.getRoutesLoader(camel).loadRoutes(ResourceHelper.fromString(flowId + "-previous.yaml", previous));
+                if (previous != null) {
+                    PluginHelper.getRoutesLoader(camel).loadRoutes(ResourceHelper.fromString(folder.location(FlowFolders.ROUTE), previous));
+                } else if (FlowFolders.builtIn(flowId).isPresent()) {
+                    PluginHelper.getRoutesLoader(camel).loadRoutes(ResourceHelper.resolveResource(camel,
+                            FlowFolders.builtIn(flowId).get().location(FlowFolders.ROUTE)));
+                }
                 routeIds.put(flowId, addedSince(before));
                 throw e;
             } finally {
@@ -240,6 +331,27 @@ public class FlowReloads {
         } finally {
             webhooks.reloading(flowId, false);
         }
+    }
+
+    /**
+     * The routes a built-in flow runs: those its templates created for it (template parameter {@code flowId}) and
+     * those its route.yaml defines itself (its steps).
+     */
+    private List<String> builtInRouteIds(String flowId) {
+        Optional<FlowFolders.Folder> builtIn = FlowFolders.builtIn(flowId);
+        if (builtIn.isEmpty()) {
+            return List.of();
+        }
+        String location = builtIn.get().location(FlowFolders.ROUTE);
+        return camel.getRoutes().stream().filter(route -> flowId.equals(templateFlowId(route))
+                || location.equals(route.getSourceLocation())).map(Route::getRouteId).sorted().toList();
+    }
+
+    private String templateFlowId(Route route) {
+        RouteDefinition definition = ((ModelCamelContext) camel).getRouteDefinition(route.getRouteId());
+        Object flowId = definition == null || definition.getTemplateParameters() == null ? null
+                : definition.getTemplateParameters().get("flowId");
+        return flowId == null ? null : flowId.toString();
     }
 
     private Set<String> liveRouteIds() {

@@ -182,6 +182,74 @@ class FlowFoldersIT {
         }
     }
 
+    @Test
+    void aFolderAddedWhileRunningStartsItsFlowAndARemovedOneStopsIt() throws Exception {
+        Path dataDir = WORK.resolve("flow-folders-added");
+        DataDirResource.deleteRecursively(dataDir);
+        Path flowsDir = copy(EXTERNAL, WORK.resolve("flow-folders-added-flows"));
+        Path staging = WORK.resolve("flow-folders-staging");
+        DataDirResource.deleteRecursively(staging);
+        String panels = "healthcare-lab-panels";
+        try (PackagedApp app = PackagedApp.start(dataDir, Map.of("sync.flows-dir", flowsDir.toString()),
+                WORK.resolve("flow-folders-added.log"))) {
+            assertEquals(404, app.postJson("/webhooks/" + panels, result(1, true)).statusCode());
+
+            // A new folder (moved in whole, as a deployment does): checked, started, in the catalog and the contract.
+            Path folder = renamed(EXTERNAL.resolve(FLOW), staging.resolve(panels), FLOW, panels);
+            Files.move(folder, flowsDir.resolve(panels));
+            JsonNode added = await().atMost(Duration.ofSeconds(20)).until(() -> JSON.readTree(app.get("/api/flows/" + panels).body()),
+                    f -> "running".equals(f.path("state").asText()));
+            assertEquals(List.of("webhook"), JSON.convertValue(added.path("intakes"), List.class), added.toString());
+            assertEquals(17, JSON.readTree(app.get("/api/flows").body()).size());
+            assertEquals(202, app.postJson("/webhooks/" + panels, result(1, true)).statusCode());
+            assertEquals(400, app.postJson("/webhooks/" + panels, "{\"resultId\": \"LAB-1\"}").statusCode());
+            await().atMost(Duration.ofSeconds(20)).until(() -> Outbox.keyCounts(dataDir.resolve("outbox").resolve(panels))
+                    .containsKey(resultId(1)));
+            JsonNode contract = JSON.readTree(app.get("/q/openapi?format=json").body());
+            assertTrue(contract.path("paths").has("/webhooks/" + panels), contract.path("paths").toString());
+            assertTrue(app.get("/q/health/well").body().contains("flow-" + panels), "its wellness check");
+
+            // A folder that replaces a built-in flow while it runs, then removed: the built-in flow comes back.
+            String tiers = "retail-loyalty-tiers";
+            Path replacement = copy(Path.of("src/main/resources/flows", tiers).toAbsolutePath(), staging.resolve(tiers));
+            Path tierSettings = replacement.resolve("flow.properties");
+            Files.writeString(tierSettings, Files.readString(tierSettings).replace("data-flow=Loyalty tier changes",
+                    "data-flow=Loyalty tiers from the new CRM"));
+            Files.move(replacement, flowsDir.resolve(tiers));
+            await().atMost(Duration.ofSeconds(20)).until(() -> JSON.readTree(app.get("/api/flows/" + tiers).body())
+                    .path("dataFlow").asText().equals("Loyalty tiers from the new CRM"));
+            String tierExample = Files.readString(Path.of("src/main/resources/flows", tiers, "examples", "valid.json"));
+            assertEquals(202, app.postJson("/webhooks/" + tiers, tierExample).statusCode());
+            Files.move(flowsDir.resolve(tiers), staging.resolve(tiers + "-removed"));
+            JsonNode builtIn = await().atMost(Duration.ofSeconds(20)).until(() -> JSON.readTree(app.get("/api/flows/" + tiers).body()),
+                    f -> f.path("dataFlow").asText().equals("Loyalty tier changes"));
+            assertEquals("running", builtIn.path("state").asText(), builtIn.toString());
+            assertEquals(202, app.postJson("/webhooks/" + tiers, tierExample).statusCode());
+
+            // The new folder removed: its routes stop and go, and it leaves the catalog, the contract and the checks.
+            Files.move(flowsDir.resolve(panels), staging.resolve(panels + "-removed"));
+            await().atMost(Duration.ofSeconds(20)).until(() -> app.get("/api/flows/" + panels).statusCode() == 404);
+            assertEquals(16, JSON.readTree(app.get("/api/flows").body()).size());
+            assertEquals(404, app.postJson("/webhooks/" + panels, result(2, true)).statusCode());
+            assertTrue(!JSON.readTree(app.get("/q/openapi?format=json").body()).path("paths").has("/webhooks/" + panels));
+            String well = app.get("/q/health/well").body();
+            assertTrue(!well.contains("flow-" + panels), well);
+            // the flow defined only outside the jar still runs
+            assertEquals(202, app.postJson("/webhooks/" + FLOW, result(3, true)).statusCode());
+        }
+    }
+
+    /** A copy of a flow folder under another flow id. */
+    private static Path renamed(Path from, Path to, String fromId, String toId) throws IOException {
+        copy(from, to);
+        try (Stream<Path> files = Files.walk(to)) {
+            for (Path file : files.filter(Files::isRegularFile).toList()) {
+                Files.writeString(file, Files.readString(file).replace(fromId, toId));
+            }
+        }
+        return to;
+    }
+
     static String resultId(int n) {
         return "LAB-" + (20261201000L + n);
     }

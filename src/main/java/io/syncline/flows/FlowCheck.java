@@ -151,11 +151,6 @@ public final class FlowCheck {
         }
     }
 
-    /** The ids of the routes the flow's route.yaml defines. */
-    public static List<String> routeIds(FlowFolders.Folder folder) throws Exception {
-        return definitions(folder).stream().map(RouteDefinition::getRouteId).toList();
-    }
-
     private static List<RouteDefinition> definitions(FlowFolders.Folder folder) throws Exception {
         try (CamelContext camel = new DefaultCamelContext()) {
             Properties placeholders = new Properties();

@@ -92,7 +92,7 @@ public class FlowReloads {
             routes.put(folder.id(), read(folder, FlowFolders.ROUTE));
             schemaTexts.put(folder.id(), read(folder, FlowFolders.SCHEMA));
             settingsTexts.put(folder.id(), read(folder, FlowFolders.SETTINGS));
-            routeIds.put(folder.id(), startedRouteIds(folder));
+            routeIds.put(folder.id(), runningRouteIds(folder));
         }
         timer = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread thread = new Thread(r, "syncline-flow-reloads");
@@ -101,16 +101,6 @@ public class FlowReloads {
         });
         long every = config.flowsReloadInterval().toMillis();
         timer.scheduleWithFixedDelay(this::look, every, every, TimeUnit.MILLISECONDS);
-    }
-
-    /** The routes of the flow's route.yaml as started: its ids in the YAML (the offline check's reading of it). */
-    private List<String> startedRouteIds(FlowFolders.Folder folder) {
-        try {
-            return FlowCheck.routeIds(folder);
-        } catch (Exception e) {
-            LOG.warnf("Flow %s: the routes of its route.yaml could not be read, a reload keeps them: %s", folder.id(), e.getMessage());
-            return List.of();
-        }
     }
 
     /** What is wrong with the flow's folder as last edited, each naming its file; empty when it runs as edited. */
@@ -196,7 +186,7 @@ public class FlowReloads {
             boolean routeEdited = !route.equals(routes.get(flowId));
             boolean settingsEdited = !settings.equals(settingsTexts.get(flowId));
             if (added) {
-                routeIds.computeIfAbsent(flowId, id -> builtInRouteIds(id));
+                routeIds.computeIfAbsent(flowId, id -> FlowFolders.builtIn(id).map(this::runningRouteIds).orElse(List.of()));
             }
             if (settingsEdited) {
                 undoSettings = FlowSettings.reread(config, running, flowId, Optional.of(folder));
@@ -334,16 +324,13 @@ public class FlowReloads {
     }
 
     /**
-     * The routes a built-in flow runs: those its templates created for it (template parameter {@code flowId}) and
-     * those its route.yaml defines itself (its steps).
+     * The routes the folder's route.yaml gave the running context: those the templates created for its flow (template
+     * parameter {@code flowId}) and those the file defines itself (its steps, by their source). Read from the running
+     * context, not by parsing the file again.
      */
-    private List<String> builtInRouteIds(String flowId) {
-        Optional<FlowFolders.Folder> builtIn = FlowFolders.builtIn(flowId);
-        if (builtIn.isEmpty()) {
-            return List.of();
-        }
-        String location = builtIn.get().location(FlowFolders.ROUTE);
-        return camel.getRoutes().stream().filter(route -> flowId.equals(templateFlowId(route))
+    private List<String> runningRouteIds(FlowFolders.Folder folder) {
+        String location = folder.location(FlowFolders.ROUTE);
+        return camel.getRoutes().stream().filter(route -> folder.id().equals(templateFlowId(route))
                 || location.equals(route.getSourceLocation())).map(Route::getRouteId).sorted().toList();
     }
 

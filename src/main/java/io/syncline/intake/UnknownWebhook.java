@@ -3,6 +3,9 @@ package io.syncline.intake;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
 import io.vertx.core.http.HttpMethod;
 import io.vertx.ext.web.Router;
 
@@ -14,11 +17,14 @@ import io.vertx.ext.web.Router;
 @ApplicationScoped
 public class UnknownWebhook {
 
-    static final String RELOADING = "{\"type\":\"urn:syncline:problem:flow-reloading\",\"title\":\"The flow is being reloaded\","
-            + "\"status\":503,\"detail\":\"Its edited route is starting; nothing was accepted, send it again\"}";
     private static final String PREFIX = "/webhooks/";
 
     private final java.util.Set<String> reloading = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private final ObjectMapper mapper;
+
+    UnknownWebhook(ObjectMapper mapper) {
+        this.mapper = mapper;
+    }
 
     /** While a reload replaces the flow's routes, its webhooks are answered 503 rather than 404. */
     public void reloading(String flowId, boolean replacing) {
@@ -38,14 +44,23 @@ public class UnknownWebhook {
     static final String METHOD_NOT_ALLOWED = "{\"type\":\"urn:syncline:problem:method-not-allowed\","
             + "\"title\":\"Webhooks take POST\",\"status\":405}";
 
+    private String reloadingAnswer(String flow) {
+        try {
+            return mapper.writeValueAsString(Problem.reloading(flow));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("a problem answer could not be written as JSON", e);
+        }
+    }
+
     void register(@Observes Router router) {
         router.route(PREFIX + "*").order(Integer.MAX_VALUE).handler(context -> {
+            String flow = context.request().path().substring(PREFIX.length());
             if (context.request().method() != HttpMethod.POST) {
                 context.response().setStatusCode(405).putHeader("Allow", "POST")
                         .putHeader("Content-Type", Problem.MEDIA_TYPE).end(METHOD_NOT_ALLOWED);
-            } else if (reloading.contains(context.request().path().substring(PREFIX.length()))) {
-                context.response().setStatusCode(503).putHeader("Retry-After", "1")
-                        .putHeader("Content-Type", Problem.MEDIA_TYPE).end(RELOADING);
+            } else if (reloading.contains(flow)) {
+                context.response().setStatusCode(503).putHeader("Retry-After", Problem.RELOADING_RETRY_AFTER)
+                        .putHeader("Content-Type", Problem.MEDIA_TYPE).end(reloadingAnswer(flow));
             } else {
                 context.response().setStatusCode(404).putHeader("Content-Type", Problem.MEDIA_TYPE).end(BODY);
             }

@@ -35,6 +35,8 @@ public final class FlowFolders {
     public static final String EXAMPLES = "examples";
     /** The key of the folder outside the jar. */
     public static final String FLOWS_DIR = "sync.flows-dir";
+    /** A flow id, and so a flow folder's name: kebab-case {@code <industry>-<entity>}. */
+    static final java.util.regex.Pattern FLOW_ID = java.util.regex.Pattern.compile("[a-z][a-z0-9]*(-[a-z0-9]+)+");
 
     private FlowFolders() {
     }
@@ -86,12 +88,30 @@ public final class FlowFolders {
         }
     }
 
-    /** The built-in flows, then those of {@code flowsDir} over them, by id. */
+    /**
+     * The built-in flows, then those of {@code flowsDir} over them, by id. A folder there whose name is no flow id
+     * stops the start, naming it.
+     */
     public static Map<String, Folder> find(Optional<String> flowsDir) {
         Map<String, Folder> folders = new TreeMap<>();
         builtInIds().forEach(id -> folders.put(id, new Folder(id, Optional.empty())));
-        flowsDir.filter(d -> !d.isBlank()).map(Path::of).ifPresent(dir -> folders.putAll(in(dir)));
+        flowsDir.filter(d -> !d.isBlank()).map(Path::of).ifPresent(dir -> {
+            Map<String, Folder> external = in(dir);
+            for (Folder folder : external.values()) {
+                idProblem(folder.id()).ifPresent(problem -> {
+                    throw new IllegalStateException(folder.dir().orElseThrow() + ": " + problem);
+                });
+            }
+            folders.putAll(external);
+        });
         return folders;
+    }
+
+    /** What is wrong with a folder's name as a flow id, if anything, in one line. */
+    public static Optional<String> idProblem(String id) {
+        return FLOW_ID.matcher(id).matches() ? Optional.empty()
+                : Optional.of("flow id '" + id + "' is not kebab-case <industry>-<entity> (lower-case letters and digits, words"
+                        + " joined by single hyphens, e.g. retail-gift-cards): rename the folder");
     }
 
     /** The built-in flow of that id, if there is one. */

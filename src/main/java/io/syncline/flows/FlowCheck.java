@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.stream.Stream;
 
@@ -73,6 +74,11 @@ public final class FlowCheck {
     /** The problems of one flow folder outside the jar, each line starting with {@code <flow-id>/<file>: }. */
     public List<String> check(FlowFolders.Folder folder) {
         String where = folder.id() + "/";
+        Optional<String> badId = FlowFolders.idProblem(folder.id());
+        if (badId.isPresent()) {
+            // every file would be wrong for it (route ids, keys): the name is the one problem
+            return List.of(where + ": " + badId.get());
+        }
         List<String> problems = new ArrayList<>(settings(folder, where));
         problems.addAll(route(folder, where));
         problems.addAll(schema(folder, where, new FlowSchemas(json, Map.of(folder.id(), folder))));

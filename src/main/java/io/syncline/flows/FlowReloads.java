@@ -26,7 +26,9 @@ import jakarta.enterprise.event.Observes;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Route;
 import org.apache.camel.model.ModelCamelContext;
+import org.apache.camel.model.ModelLifecycleStrategySupport;
 import org.apache.camel.model.RouteDefinition;
+import org.apache.camel.spi.Resource;
 import org.apache.camel.support.PluginHelper;
 import org.apache.camel.support.ResourceHelper;
 import org.eclipse.microprofile.config.Config;
@@ -71,6 +73,8 @@ public class FlowReloads {
     private final Map<String, List<String>> routeIds = new ConcurrentHashMap<>();
     private final Map<String, List<String>> problems = new ConcurrentHashMap<>();
     private ScheduledExecutorService timer;
+    /** Set on the reload thread while it loads the routes of a paused flow: its intakes are created with autoStartup=false. */
+    private static final ThreadLocal<Boolean> CREATED_STOPPED = new ThreadLocal<>();
 
     FlowReloads(SyncConfig config, Config running, FlowSchemas schemas, CamelContext camel, UnknownWebhook webhooks,
             PausedFlows pausedFlows, Event<FlowStarted> started) {
@@ -94,6 +98,15 @@ public class FlowReloads {
             settingsTexts.put(folder.id(), read(folder, FlowFolders.SETTINGS));
             routeIds.put(folder.id(), runningRouteIds(folder));
         }
+        ((ModelCamelContext) camel).addModelLifecycleStrategy(new ModelLifecycleStrategySupport() {
+            @Override
+            public void onAddRouteDefinition(RouteDefinition definition) {
+                // its intakes only: its steps take nothing in, and a resume starts what the catalog lists
+                if (Boolean.TRUE.equals(CREATED_STOPPED.get()) && FlowCatalog.flowOf(definition.getRouteId()) != null) {
+                    definition.setAutoStartup("false");
+                }
+            }
+        });
         timer = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread thread = new Thread(r, "syncline-flow-reloads");
             thread.setDaemon(true);
@@ -146,13 +159,13 @@ public class FlowReloads {
         try {
             removeRoutes(routeIds.getOrDefault(flowId, List.of()));
             routeIds.remove(flowId);
+            webhooks.createdPaused(flowId, false);
             FlowSettings.reread(config, running, flowId, builtIn);
             if (builtIn.isPresent()) {
                 schemas.use(builtIn.get());
                 Set<String> before = liveRouteIds();
-                PluginHelper.getRoutesLoader(camel).loadRoutes(ResourceHelper.resolveResource(camel, builtIn.get().location(FlowFolders.ROUTE)));
+                load(flowId, ResourceHelper.resolveResource(camel, builtIn.get().location(FlowFolders.ROUTE)));
                 routeIds.put(flowId, addedSince(before));
-                pausedFlows.keepPaused(flowId);
                 LOG.infof("Flow %s: its folder was removed from %s; the built-in flow %s runs again", flowId,
                         config.flowsDir().orElse(""), flowId);
             } else {
@@ -295,7 +308,7 @@ public class FlowReloads {
             removeRoutes(routeIds.getOrDefault(flowId, List.of()));
             Set<String> before = liveRouteIds();
             try {
-                PluginHelper.getRoutesLoader(camel).loadRoutes(ResourceHelper.resolveResource(camel, folder.location(FlowFolders.ROUTE)));
+                load(flowId, ResourceHelper.resolveResource(camel, folder.location(FlowFolders.ROUTE)));
                 List<String> added = addedSince(before);
                 if (added.stream().noneMatch(id -> flowId.equals(FlowCatalog.flowOf(id)))) {
                     // as start-up refuses it: a flow with nothing to take its records
@@ -308,15 +321,12 @@ public class FlowReloads {
                 removeRoutes(addedSince(before));
                 undoSettings.run();
                 if (previous != null) {
-                    PluginHelper.getRoutesLoader(camel).loadRoutes(ResourceHelper.fromString(folder.location(FlowFolders.ROUTE), previous));
+                    load(flowId, ResourceHelper.fromString(folder.location(FlowFolders.ROUTE), previous));
                 } else if (FlowFolders.builtIn(flowId).isPresent()) {
-                    PluginHelper.getRoutesLoader(camel).loadRoutes(ResourceHelper.resolveResource(camel,
-                            FlowFolders.builtIn(flowId).get().location(FlowFolders.ROUTE)));
+                    load(flowId, ResourceHelper.resolveResource(camel, FlowFolders.builtIn(flowId).get().location(FlowFolders.ROUTE)));
                 }
                 routeIds.put(flowId, addedSince(before));
                 throw e;
-            } finally {
-                pausedFlows.keepPaused(flowId);
             }
         } finally {
             webhooks.reloading(flowId, false);
@@ -339,6 +349,22 @@ public class FlowReloads {
         Object flowId = definition == null || definition.getTemplateParameters() == null ? null
                 : definition.getTemplateParameters().get("flowId");
         return flowId == null ? null : flowId.toString();
+    }
+
+    /**
+     * Loads routes of the flow into the running context; the intakes of a flow paused here are created without being
+     * started (never taking anything in, not even for a moment), and a resume starts them.
+     */
+    private void load(String flowId, Resource routes) throws Exception {
+        if (pausedFlows.isPausedHere(flowId)) {
+            CREATED_STOPPED.set(true);
+            webhooks.createdPaused(flowId, true);
+        }
+        try {
+            PluginHelper.getRoutesLoader(camel).loadRoutes(routes);
+        } finally {
+            CREATED_STOPPED.remove();
+        }
     }
 
     private Set<String> liveRouteIds() {

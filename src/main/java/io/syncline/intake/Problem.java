@@ -28,6 +28,12 @@ public record Problem(String type, String title, int status, String detail, Stri
                 "Its edited route is starting; nothing was accepted, send it again", flow);
     }
 
+    /** 503 for a paused flow whose webhook route a reload created without starting it. */
+    static Problem paused(String flow) {
+        return of("flow-paused", "The flow is paused", 503,
+                "An operator paused it; nothing was accepted, send it again once it is resumed", flow);
+    }
+
     static Problem invalid(String flow, List<FieldError> errors) {
         return new Problem("urn:syncline:problem:invalid-record", "The record does not match the flow's schema", 400,
                 errors.size() + " field error(s)", flow, errors);

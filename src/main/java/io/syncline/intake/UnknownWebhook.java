@@ -11,7 +11,7 @@ import io.vertx.ext.web.Router;
 
 /**
  * {@code /webhooks/<id>} that no flow answers: 404 for a POST to an unknown flow, 503 while the flow's routes are being
- * replaced by a reload (the sender retries, as after any 503), 405 for any other method, each a problem rather than an
+ * replaced by a reload (the sender retries, as after any 503) or while a paused flow's webhook was created stopped, 405 for any other method, each a problem rather than an
  * HTML page. Registered last, so every flow's own webhook route is matched before it.
  */
 @ApplicationScoped
@@ -20,6 +20,7 @@ public class UnknownWebhook {
     private static final String PREFIX = "/webhooks/";
 
     private final java.util.Set<String> reloading = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private final java.util.Set<String> createdPaused = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private final ObjectMapper mapper;
 
     UnknownWebhook(ObjectMapper mapper) {
@@ -35,6 +36,18 @@ public class UnknownWebhook {
         }
     }
 
+    /**
+     * A paused flow whose webhook route a reload created without starting it (it has no HTTP route until a resume
+     * starts it): answered 503 rather than 404 meanwhile, as a suspended one is.
+     */
+    public void createdPaused(String flowId, boolean paused) {
+        if (paused) {
+            createdPaused.add(flowId);
+        } else {
+            createdPaused.remove(flowId);
+        }
+    }
+
     public boolean isReloading(String flowId) {
         return reloading.contains(flowId);
     }
@@ -44,9 +57,9 @@ public class UnknownWebhook {
     static final String METHOD_NOT_ALLOWED = "{\"type\":\"urn:syncline:problem:method-not-allowed\","
             + "\"title\":\"Webhooks take POST\",\"status\":405}";
 
-    private String reloadingAnswer(String flow) {
+    private String answer(Problem problem) {
         try {
-            return mapper.writeValueAsString(Problem.reloading(flow));
+            return mapper.writeValueAsString(problem);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("a problem answer could not be written as JSON", e);
         }
@@ -60,7 +73,10 @@ public class UnknownWebhook {
                         .putHeader("Content-Type", Problem.MEDIA_TYPE).end(METHOD_NOT_ALLOWED);
             } else if (reloading.contains(flow)) {
                 context.response().setStatusCode(503).putHeader("Retry-After", Problem.RELOADING_RETRY_AFTER)
-                        .putHeader("Content-Type", Problem.MEDIA_TYPE).end(reloadingAnswer(flow));
+                        .putHeader("Content-Type", Problem.MEDIA_TYPE).end(answer(Problem.reloading(flow)));
+            } else if (createdPaused.contains(flow)) {
+                context.response().setStatusCode(503).putHeader("Content-Type", Problem.MEDIA_TYPE)
+                        .end(answer(Problem.paused(flow)));
             } else {
                 context.response().setStatusCode(404).putHeader("Content-Type", Problem.MEDIA_TYPE).end(BODY);
             }

@@ -128,7 +128,7 @@ class FlowFoldersIT {
             await().atMost(Duration.ofSeconds(20)).until(() -> Outbox.keyCounts(outbox).keySet().containsAll(
                     List.of("LAB-20261201006", "LAB-20261201007")));
 
-            // A paused flow whose route.yaml is edited stays paused: its new routes are suspended as the old ones were.
+            // A paused flow whose route.yaml is edited stays paused: its new routes are created, never started.
             assertEquals(200, app.postAsOperator("/api/flows/" + FLOW + "/pause").statusCode());
             Files.writeString(route, routes);
             JsonNode pausedAfterEdit = await().atMost(Duration.ofSeconds(20)).until(
@@ -136,8 +136,11 @@ class FlowFoldersIT {
                     f -> JSON.convertValue(f.path("intakes"), List.class).equals(List.of("webhook")) && f.path("problems").isEmpty());
             assertEquals("paused", pausedAfterEdit.path("state").asText(), pausedAfterEdit.toString());
             for (JsonNode routeView : pausedAfterEdit.path("routes")) {
-                assertEquals("Suspended", routeView.path("status").asText(), pausedAfterEdit.toString());
+                assertEquals("Stopped", routeView.path("status").asText(), pausedAfterEdit.toString());
             }
+            HttpResponse<String> whilePaused = app.postJson("/webhooks/" + FLOW, result(13, false));
+            assertEquals(503, whilePaused.statusCode(), whilePaused.body());
+            assertTrue(whilePaused.body().contains("flow-paused"), whilePaused.body());
             assertEquals(200, app.postAsOperator("/api/flows/" + FLOW + "/resume").statusCode());
             assertEquals(202, app.postJson("/webhooks/" + FLOW, result(8, false)).statusCode());
             await().atMost(Duration.ofSeconds(20)).until(() -> Outbox.keyCounts(outbox).containsKey("LAB-20261201008"));

@@ -33,6 +33,8 @@ public final class FlowFolders {
     public static final String SETTINGS = "flow.properties";
     public static final String SCHEMA = "schema.json";
     public static final String EXAMPLES = "examples";
+    /** The list of the built-in flows' folders, kept beside them (see {@link #builtInIds()}). */
+    static final String INDEX = BUILT_IN + "/index";
     /** The key of the folder outside the jar. */
     public static final String FLOWS_DIR = "sync.flows-dir";
     /** A flow id, and so a flow folder's name: kebab-case {@code <industry>-<entity>}. */
@@ -155,8 +157,36 @@ public final class FlowFolders {
         return properties;
     }
 
+    /**
+     * The built-in flows: the folder names of {@code flows/index}, which a native image can read as any resource (its
+     * {@code resource:} URLs cannot be listed). Without the index (a test classpath of its own), the folders under
+     * {@code flows/} of the jar or of target/classes that hold a flow.properties.
+     */
+    static java.util.Set<String> builtInIds() {
+        try (InputStream index = classLoader().getResourceAsStream(INDEX)) {
+            if (index != null) {
+                return indexed(index);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(INDEX + ": " + e.getMessage(), e);
+        }
+        return listedIds();
+    }
+
+    /** The flow ids of an index: a line each, {@code #} comments and blank lines skipped. */
+    static java.util.Set<String> indexed(InputStream index) throws IOException {
+        java.util.Set<String> ids = new java.util.TreeSet<>();
+        for (String line : new String(index.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).split("\\R")) {
+            String id = line.strip();
+            if (!id.isEmpty() && !id.startsWith("#")) {
+                ids.add(id);
+            }
+        }
+        return ids;
+    }
+
     /** The folders under {@code flows/} of the jar (or of target/classes): each holds a flow.properties. */
-    static Iterable<String> builtInIds() {
+    static java.util.Set<String> listedIds() {
         java.util.Set<String> ids = new java.util.TreeSet<>();
         try {
             for (URL url : Collections.list(classLoader().getResources(BUILT_IN + "/"))) {

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.vertx.core.http.HttpMethod;
 import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
 
 /**
  * {@code /webhooks/<id>} that no flow answers: 404 for a POST to an unknown flow, 503 while the flow's routes are being
@@ -65,6 +66,13 @@ public class UnknownWebhook {
         }
     }
 
+    /** The 503 of a flow being reloaded, with Syncline's own headers only. */
+    private void reloadingAnswer(RoutingContext context, String flow) {
+        context.response().headers().clear();
+        context.response().setStatusCode(503).putHeader("Retry-After", Problem.RELOADING_RETRY_AFTER)
+                .putHeader("Content-Type", Problem.MEDIA_TYPE).end(answer(Problem.reloading(flow)));
+    }
+
     void register(@Observes Router router) {
         router.route(PREFIX + "*").order(Integer.MAX_VALUE).handler(context -> {
             String flow = context.request().path().substring(PREFIX.length());
@@ -72,13 +80,22 @@ public class UnknownWebhook {
                 context.response().setStatusCode(405).putHeader("Allow", "POST")
                         .putHeader("Content-Type", Problem.MEDIA_TYPE).end(METHOD_NOT_ALLOWED);
             } else if (reloading.contains(flow)) {
-                context.response().setStatusCode(503).putHeader("Retry-After", Problem.RELOADING_RETRY_AFTER)
-                        .putHeader("Content-Type", Problem.MEDIA_TYPE).end(answer(Problem.reloading(flow)));
+                reloadingAnswer(context, flow);
             } else if (createdPaused.contains(flow)) {
                 context.response().setStatusCode(503).putHeader("Content-Type", Problem.MEDIA_TYPE)
                         .end(answer(Problem.paused(flow)));
             } else {
                 context.response().setStatusCode(404).putHeader("Content-Type", Problem.MEDIA_TYPE).end(BODY);
+            }
+        });
+        // A request the flow's webhook route took just as a reload stopped it fails outside the route (platform-http
+        // hands the failure to Vert.x): answered as the reload's 503, not a bare 500.
+        router.route(PREFIX + "*").order(Integer.MAX_VALUE).failureHandler(context -> {
+            String flow = context.request().path().substring(PREFIX.length());
+            if (reloading.contains(flow) && !context.response().headWritten()) {
+                reloadingAnswer(context, flow);
+            } else {
+                context.next();
             }
         });
     }

@@ -141,6 +141,15 @@ class FlowFoldersIT {
             HttpResponse<String> whilePaused = app.postJson("/webhooks/" + FLOW, result(13, false));
             assertEquals(503, whilePaused.statusCode(), whilePaused.body());
             assertTrue(whilePaused.body().contains("flow-paused"), whilePaused.body());
+            // edited again while paused: its routes, created stopped, are replaced by routes created stopped
+            Files.writeString(route, routes.substring(0, file) + routes.substring(file).replace("value: batch", "value: always"));
+            JsonNode editedAgain = await().atMost(Duration.ofSeconds(20)).until(
+                    () -> JSON.readTree(app.get("/api/flows/" + FLOW).body()),
+                    f -> f.path("intakes").toString().equals("[\"file\",\"webhook\"]") && f.path("problems").isEmpty());
+            assertEquals("paused", editedAgain.path("state").asText(), editedAgain.toString());
+            for (JsonNode routeView : editedAgain.path("routes")) {
+                assertEquals("Stopped", routeView.path("status").asText(), editedAgain.toString());
+            }
             assertEquals(200, app.postAsOperator("/api/flows/" + FLOW + "/resume").statusCode());
             assertEquals(202, app.postJson("/webhooks/" + FLOW, result(8, false)).statusCode());
             await().atMost(Duration.ofSeconds(20)).until(() -> Outbox.keyCounts(outbox).containsKey("LAB-20261201008"));

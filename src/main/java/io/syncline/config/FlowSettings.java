@@ -38,6 +38,8 @@ public final class FlowSettings {
             Map<String, Config> reread) {
     }
 
+    private static final String FLOW_KEYS = "sync.flows.";
+
     private static volatile Live live;
 
     private FlowSettings() {
@@ -62,8 +64,6 @@ public final class FlowSettings {
         Config flow = end < 0 ? null : now.reread().get(key.substring(FLOW_KEYS.length(), end));
         return flow == null ? running : flow;
     }
-
-    private static final String FLOW_KEYS = "sync.flows.";
 
     /**
      * Reads {@code flowId}'s settings again from {@code folder} (empty: the flow is gone) and makes them the flow's

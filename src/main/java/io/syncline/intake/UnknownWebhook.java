@@ -12,13 +12,16 @@ import io.vertx.ext.web.RoutingContext;
 
 /**
  * {@code /webhooks/<id>} that no flow answers: 404 for a POST to an unknown flow, 503 while the flow's routes are being
- * replaced by a reload (the sender retries, as after any 503) or while a paused flow's webhook was created stopped, 405 for any other method, each a problem rather than an
+ * replaced by a reload (answered before any route; the sender retries, as after any 503) or while a paused flow's
+ * webhook was created stopped, 405 for any other method, each a problem rather than an
  * HTML page. Registered last, so every flow's own webhook route is matched before it.
  */
 @ApplicationScoped
 public class UnknownWebhook {
 
     private static final String PREFIX = "/webhooks/";
+    /** Vert.x orders the flows' webhook routes from 0 as Camel adds them. */
+    private static final int BEFORE_THE_FLOWS = -1;
 
     private final java.util.Set<String> reloading = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private final java.util.Set<String> createdPaused = java.util.concurrent.ConcurrentHashMap.newKeySet();
@@ -79,8 +82,6 @@ public class UnknownWebhook {
             if (context.request().method() != HttpMethod.POST) {
                 context.response().setStatusCode(405).putHeader("Allow", "POST")
                         .putHeader("Content-Type", Problem.MEDIA_TYPE).end(METHOD_NOT_ALLOWED);
-            } else if (reloading.contains(flow)) {
-                reloadingAnswer(context, flow);
             } else if (createdPaused.contains(flow)) {
                 context.response().setStatusCode(503).putHeader("Content-Type", Problem.MEDIA_TYPE)
                         .end(answer(Problem.paused(flow)));
@@ -88,11 +89,11 @@ public class UnknownWebhook {
                 context.response().setStatusCode(404).putHeader("Content-Type", Problem.MEDIA_TYPE).end(BODY);
             }
         });
-        // A request the flow's webhook route took just as a reload stopped it fails outside the route (platform-http
-        // hands the failure to Vert.x): answered as the reload's 503, not a bare 500.
-        router.route(PREFIX + "*").order(Integer.MAX_VALUE).failureHandler(context -> {
+        // While a reload replaces the flow's routes, its requests are answered here, before any route: one that reached
+        // its webhook route while Camel suspends it would be refused by Camel outside the route, a bare 500.
+        router.route(PREFIX + "*").order(BEFORE_THE_FLOWS).handler(context -> {
             String flow = context.request().path().substring(PREFIX.length());
-            if (reloading.contains(flow) && !context.response().headWritten()) {
+            if (!reloading.isEmpty() && reloading.contains(flow) && context.request().method() == HttpMethod.POST) {
                 reloadingAnswer(context, flow);
             } else {
                 context.next();

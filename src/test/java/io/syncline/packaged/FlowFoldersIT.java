@@ -100,7 +100,7 @@ class FlowFoldersIT {
                     HttpResponse<String> answer = app.postJson("/webhooks/" + FLOW, result(n, true));
                     int status = answer.statusCode();
                     answers.add(status);
-                    if (status != 202 && status != 503) {
+                    if (status != 202 && !(status == 503 && answer.body().contains("flow-reloading"))) {
                         unexpected.add(status + " " + answer.body());
                     }
                     if (status == 202) {
@@ -116,7 +116,7 @@ class FlowFoldersIT {
             List<String> sent = sending.get(60, TimeUnit.SECONDS);
             source.shutdown();
             assertTrue(sent.size() >= 20, sent.toString());
-            assertTrue(java.util.Set.of(202, 503).containsAll(answers), "202, or 503 while the routes are replaced: " + answers + " " + unexpected);
+            assertTrue(unexpected.isEmpty(), "202, or a 503 flow-reloading problem while the routes are replaced: " + answers + " " + unexpected);
             await().atMost(Duration.ofSeconds(30)).until(() -> Outbox.keyCounts(outbox).keySet().containsAll(sent));
             assertEquals(202, app.postJson("/webhooks/" + FLOW, result(6, false)).statusCode());
             Files.writeString(route, routes.replace("routeTemplateRef: file-intake", "routeTemplateRef: sftp-intake"));

@@ -22,6 +22,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.StartupEvent;
 import io.smallrye.health.api.HealthRegistry;
 import io.smallrye.health.api.Wellness;
+import io.syncline.config.FlowStarted;
 import io.syncline.config.SyncConfig;
 import io.syncline.flows.FlowCatalog;
 import io.syncline.assessment.FlowAssessment.Cost;
@@ -57,11 +58,24 @@ public class Assessments {
     void watch(@Observes StartupEvent event, MeterRegistry registry, @Wellness HealthRegistry wellness) {
         for (String flow : config.flows().keySet()) {
             Answers.of(flow, config.flow(flow), intakes(flow));
-            Gauge.builder("syncline.assessment.drift", this, a -> a.recent(flow).filter(f -> f.drift().drifting()).isPresent() ? 1 : 0)
-                    .description("1 while the flow runs in a mode the sync assessment advises against")
-                    .tag("flow", flow).register(registry);
+            driftGauge(flow, registry);
         }
         wellness.register("sync-assessment", this::driftCheck);
+    }
+
+    /** A flow started or gone while running (its folder added to or removed from sync.flows-dir). */
+    void changed(@Observes FlowStarted change, MeterRegistry registry) {
+        if (change.running()) {
+            driftGauge(change.flowId(), registry);
+        } else {
+            registry.find("syncline.assessment.drift").tag("flow", change.flowId()).meters().forEach(registry::remove);
+        }
+    }
+
+    private void driftGauge(String flow, MeterRegistry registry) {
+        Gauge.builder("syncline.assessment.drift", this, a -> a.recent(flow).filter(f -> f.drift().drifting()).isPresent() ? 1 : 0)
+                .description("1 while the flow runs in a mode the sync assessment advises against")
+                .tag("flow", flow).register(registry);
     }
 
     /** Every flow, by id. */

@@ -22,7 +22,7 @@ public class ConfigPlaceholders implements PropertiesSource, Ordered {
     private final Config config;
 
     ConfigPlaceholders(Config config) {
-        this.config = config;
+        this.config = config.unwrap(io.smallrye.config.SmallRyeConfig.class);
     }
 
     @Override
@@ -33,7 +33,8 @@ public class ConfigPlaceholders implements PropertiesSource, Ordered {
     @Override
     public String getProperty(String name) {
         // an empty value counts as unset, as in Camel Quarkus' own source: {{key:default}} then takes its default
-        return config.getOptionalValue(name, String.class).orElse(null);
+        // a flow whose folder was reloaded answers from its settings as read again (FlowSettings)
+        return FlowSettings.answering(name, config).getOptionalValue(name, String.class).orElse(null);
     }
 
     @Override

@@ -19,12 +19,13 @@ import io.smallrye.config.common.MapBackedConfigSource;
 public class FlowFolderConfig implements ConfigSourceFactory {
 
     static final int ORDINAL = 200;
+    static final String SOURCE_NAME = "Syncline flow folders";
 
     @Override
     public Iterable<ConfigSource> getConfigSources(ConfigSourceContext context) {
         ConfigValue dir = context.getValue(FlowFolders.FLOWS_DIR);
         Optional<String> flowsDir = Optional.ofNullable(dir == null ? null : dir.getValue());
-        return List.of(new MapBackedConfigSource("Syncline flow folders (flows/ and " + FlowFolders.FLOWS_DIR + ")",
+        return List.of(new MapBackedConfigSource(SOURCE_NAME + " (flows/ and " + FlowFolders.FLOWS_DIR + ")",
                 FlowFolders.configuration(FlowFolders.find(flowsDir)), ORDINAL) {
         });
     }

@@ -33,8 +33,12 @@ public final class FlowFolders {
     public static final String SETTINGS = "flow.properties";
     public static final String SCHEMA = "schema.json";
     public static final String EXAMPLES = "examples";
+    /** The list of the built-in flows' folders, kept beside them (see {@link #builtInIds()}). */
+    static final String INDEX = BUILT_IN + "/index";
     /** The key of the folder outside the jar. */
     public static final String FLOWS_DIR = "sync.flows-dir";
+    /** A flow id, and so a flow folder's name: kebab-case {@code <industry>-<entity>}. */
+    static final java.util.regex.Pattern FLOW_ID = java.util.regex.Pattern.compile("[a-z][a-z0-9]*(-[a-z0-9]+)+");
 
     private FlowFolders() {
     }
@@ -86,12 +90,40 @@ public final class FlowFolders {
         }
     }
 
-    /** The built-in flows, then those of {@code flowsDir} over them, by id. */
+    /**
+     * The built-in flows, then those of {@code flowsDir} over them, by id. A folder there whose name is no flow id
+     * stops the start, naming it.
+     */
     public static Map<String, Folder> find(Optional<String> flowsDir) {
         Map<String, Folder> folders = new TreeMap<>();
         builtInIds().forEach(id -> folders.put(id, new Folder(id, Optional.empty())));
-        flowsDir.filter(d -> !d.isBlank()).map(Path::of).ifPresent(dir -> folders.putAll(in(dir)));
+        flowsDir.filter(d -> !d.isBlank()).map(Path::of).ifPresent(dir -> {
+            Map<String, Folder> external = in(dir);
+            for (Folder folder : external.values()) {
+                idProblem(folder.id()).ifPresent(problem -> {
+                    throw new IllegalStateException(folder.dir().orElseThrow() + ": " + problem);
+                });
+            }
+            folders.putAll(external);
+        });
         return folders;
+    }
+
+    /** What is wrong with a folder's name as a flow id, if anything, in one line. */
+    public static Optional<String> idProblem(String id) {
+        return FLOW_ID.matcher(id).matches() ? Optional.empty()
+                : Optional.of("flow id '" + id + "' is not kebab-case <industry>-<entity> (lower-case letters and digits, words"
+                        + " joined by single hyphens, e.g. retail-gift-cards): rename the folder");
+    }
+
+    /** The built-in flow of that id, if there is one. */
+    public static Optional<Folder> builtIn(String id) {
+        for (String builtIn : builtInIds()) {
+            if (builtIn.equals(id)) {
+                return Optional.of(new Folder(id, Optional.empty()));
+            }
+        }
+        return Optional.empty();
     }
 
     /** The flow folders directly under {@code dir}: every folder is a flow, named by its folder. */
@@ -125,8 +157,36 @@ public final class FlowFolders {
         return properties;
     }
 
+    /**
+     * The built-in flows: the folder names of {@code flows/index}, which a native image can read as any resource (its
+     * {@code resource:} URLs cannot be listed). Without the index (a test classpath of its own), the folders under
+     * {@code flows/} of the jar or of target/classes that hold a flow.properties.
+     */
+    static java.util.Set<String> builtInIds() {
+        try (InputStream index = classLoader().getResourceAsStream(INDEX)) {
+            if (index != null) {
+                return indexed(index);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(INDEX + ": " + e.getMessage(), e);
+        }
+        return listedIds();
+    }
+
+    /** The flow ids of an index: a line each, {@code #} comments and blank lines skipped. */
+    static java.util.Set<String> indexed(InputStream index) throws IOException {
+        java.util.Set<String> ids = new java.util.TreeSet<>();
+        for (String line : new String(index.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).split("\\R")) {
+            String id = line.strip();
+            if (!id.isEmpty() && !id.startsWith("#")) {
+                ids.add(id);
+            }
+        }
+        return ids;
+    }
+
     /** The folders under {@code flows/} of the jar (or of target/classes): each holds a flow.properties. */
-    static Iterable<String> builtInIds() {
+    static java.util.Set<String> listedIds() {
         java.util.Set<String> ids = new java.util.TreeSet<>();
         try {
             for (URL url : Collections.list(classLoader().getResources(BUILT_IN + "/"))) {

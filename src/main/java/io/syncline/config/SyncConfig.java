@@ -152,20 +152,31 @@ public interface SyncConfig {
     }
 
     /**
-     * The flows: each flow folder's {@code flow.properties} (built in under {@code flows/<id>/}, or in
-     * {@link #flowsDir()}), and whatever application.properties or the environment sets over it.
+     * The flows as mapped at start-up: each flow folder's {@code flow.properties} (built in under {@code flows/<id>/},
+     * or in {@link #flowsDir()}), and whatever application.properties or the environment sets over it. Read
+     * {@link #flows()}, which follows reloads.
      */
-    Map<String, Flow> flows();
+    @io.smallrye.config.WithName("flows")
+    Map<String, Flow> flowsAtStartUp();
 
     /**
-     * A folder of flow folders outside the jar, read at start-up: a folder adds a flow, or replaces the built-in flow
-     * of its id (see {@code io.syncline.flows.FlowFolders}).
+     * The flows as they run now: those of start-up, with the flows whose folder was reloaded since (an edited
+     * flow.properties, a folder added to or removed from {@link #flowsDir()}) as read again (see {@link FlowSettings}).
+     */
+    default Map<String, Flow> flows() {
+        return FlowSettings.current(flowsAtStartUp());
+    }
+
+    /**
+     * A folder of flow folders outside the jar: a folder adds a flow, or replaces the built-in flow of its id (see
+     * {@link FlowFolders}); looked at while Syncline runs (see {@link #flowsReloadInterval()}).
      */
     Optional<String> flowsDir();
 
     /**
-     * How often the folders of {@link #flowsDir()} are looked at while Syncline runs: an edited route.yaml or
-     * schema.json is checked and, if it passes, reloads its flow alone.
+     * How often the folders of {@link #flowsDir()} are looked at while Syncline runs: an edited route.yaml,
+     * flow.properties or schema.json is checked and, if it passes, reloads its flow alone; a new folder starts its flow,
+     * a removed one stops it.
      */
     @WithDefault("2s")
     Duration flowsReloadInterval();

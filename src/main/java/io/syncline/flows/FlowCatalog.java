@@ -24,6 +24,7 @@ import org.quartz.TriggerKey;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.syncline.config.SyncConfig;
+import io.syncline.intake.UnknownWebhook;
 import io.syncline.record.IntakeKind;
 import io.syncline.security.SecretMasking;
 import io.syncline.deadletter.DeadLetterStore;
@@ -58,11 +59,13 @@ public class FlowCatalog {
     private final PausedFlows pausedFlows;
     private final ClusterCounters clusterCounters;
     private final FlowReloads reloads;
+    private final UnknownWebhook webhooks;
 
     FlowCatalog(CamelContext camel, SyncConfig config, MeterRegistry registry, FlowHealth health, FlowActivity activity,
             DeadLetterStore deadLetters, SalesforceBudget salesforceBudget, PausedFlows pausedFlows,
-            ClusterCounters clusterCounters, FlowReloads reloads) {
+            ClusterCounters clusterCounters, FlowReloads reloads, UnknownWebhook webhooks) {
         this.camel = camel;
+        this.webhooks = webhooks;
         this.reloads = reloads;
         this.clusterCounters = clusterCounters;
         this.pausedFlows = pausedFlows;
@@ -130,9 +133,18 @@ public class FlowCatalog {
     }
 
     void resumeHere(String flowId) throws Exception {
+        boolean enabled = config.flow(flowId).enabled();
         for (Route route : routes(flowId)) {
-            camel.getRouteController().resumeRoute(route.getRouteId());
+            if (status(route) == ServiceStatus.Stopped) {
+                // created while the flow was paused (a reload), never started; a disabled flow's stay stopped
+                if (enabled) {
+                    camel.getRouteController().startRoute(route.getRouteId());
+                }
+            } else {
+                camel.getRouteController().resumeRoute(route.getRouteId());
+            }
         }
+        webhooks.createdPaused(flowId, false);
     }
 
     private FlowView view(String id, Map<String, Long> letters) {
@@ -154,7 +166,7 @@ public class FlowCatalog {
                 nextFire = nextFire == null || next.compareTo(nextFire) < 0 ? next : nextFire;
             }
         }
-        String state = state(flow, routes);
+        String state = state(id, flow, routes);
         ClusterCounters.View counters = clusterCounters.view(id, counters(id));
         FlowHealth.Verdict verdict = health.evaluate(id, letters);
         FlowView.Health shownHealth = new FlowView.Health("running".equals(state) ? verdict.state() : state,
@@ -203,11 +215,13 @@ public class FlowCatalog {
         return counters;
     }
 
-    private String state(SyncConfig.Flow flow, List<Route> routes) {
+    private String state(String id, SyncConfig.Flow flow, List<Route> routes) {
         if (!flow.enabled()) {
             return "disabled";
         }
-        if (!routes.isEmpty() && routes.stream().allMatch(r -> status(r) == ServiceStatus.Suspended)) {
+        // suspended by a pause, or created stopped by a reload while paused
+        if (!routes.isEmpty() && routes.stream().allMatch(r -> status(r) == ServiceStatus.Suspended
+                || status(r) == ServiceStatus.Stopped && pausedFlows.isPausedHere(id))) {
             return "paused";
         }
         return "running";

@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.stream.Stream;
 
@@ -34,8 +35,8 @@ import com.networknt.schema.SpecVersion;
 import io.smallrye.config.ConfigValidationException;
 import io.smallrye.config.PropertiesConfigSource;
 import io.smallrye.config.SmallRyeConfig;
-import io.smallrye.config.SmallRyeConfigBuilder;
 import io.syncline.config.FlowFolders;
+import io.syncline.config.FlowSettings;
 import io.syncline.config.SyncConfig;
 import io.syncline.validation.FieldError;
 import io.syncline.validation.FlowSchema;
@@ -73,6 +74,11 @@ public final class FlowCheck {
     /** The problems of one flow folder outside the jar, each line starting with {@code <flow-id>/<file>: }. */
     public List<String> check(FlowFolders.Folder folder) {
         String where = folder.id() + "/";
+        Optional<String> badId = FlowFolders.idProblem(folder.id());
+        if (badId.isPresent()) {
+            // every file would be wrong for it (route ids, keys): the name is the one problem
+            return List.of(where + ": " + badId.get());
+        }
         List<String> problems = new ArrayList<>(settings(folder, where));
         problems.addAll(route(folder, where));
         problems.addAll(schema(folder, where, new FlowSchemas(json, Map.of(folder.id(), folder))));
@@ -118,11 +124,7 @@ public final class FlowCheck {
 
     /** The flow's keys as Syncline reads them: unknown keys and unreadable values are refused here as at start-up. */
     static SyncConfig config(Map<String, String> keys, String source) {
-        SmallRyeConfig config = new SmallRyeConfigBuilder().withMapping(SyncConfig.class)
-                .withConverter(Duration.class, 200, new io.quarkus.runtime.configuration.DurationConverter())
-                .withConverter(io.quarkus.runtime.configuration.MemorySize.class, 200,
-                        new io.quarkus.runtime.configuration.MemorySizeConverter())
-                .withSources(new PropertiesConfigSource(keys, source, 500)).build();
+        SmallRyeConfig config = FlowSettings.builder(List.of(new PropertiesConfigSource(keys, source, 500))).build();
         return config.getConfigMapping(SyncConfig.class);
     }
 
@@ -153,11 +155,6 @@ public final class FlowCheck {
         } catch (Exception e) {
             return List.of(file + ": " + oneLine(e));
         }
-    }
-
-    /** The ids of the routes the flow's route.yaml defines. */
-    public static List<String> routeIds(FlowFolders.Folder folder) throws Exception {
-        return definitions(folder).stream().map(RouteDefinition::getRouteId).toList();
     }
 
     private static List<RouteDefinition> definitions(FlowFolders.Folder folder) throws Exception {

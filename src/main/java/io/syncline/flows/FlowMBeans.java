@@ -20,6 +20,7 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.distribution.ValueAtPercentile;
 import io.quarkus.runtime.StartupEvent;
+import io.syncline.config.FlowStarted;
 import io.syncline.config.SyncConfig;
 import io.syncline.deadletter.DeadLetterReplay;
 import io.syncline.deadletter.DeadLetterStore;
@@ -36,32 +37,63 @@ public class FlowMBeans {
 
     void register(@Observes StartupEvent event, SyncConfig config, FlowCatalog catalog, FlowActivity activity,
             DeadLetterReplay replay, DeadLetterStore deadLetters, MeterRegistry registry) throws Exception {
-        MBeanServer server = ManagementFactory.getPlatformMBeanServer();
         for (String flow : config.flows().keySet()) {
-            Gauge.builder("syncline.dead.letters", deadLetters, store -> store.countsByFlow().getOrDefault(flow, 0L))
-                    .description("Dead letters waiting, by flow").tag("flow", flow).register(registry);
-            activity.lagTimer(flow);
-            ObjectName name = new ObjectName("io.syncline:type=Flow,name=" + flow);
-            if (server.isRegistered(name)) {
-                server.unregisterMBean(name);
-            }
-            server.registerMBean(new FlowBean(flow, catalog, activity, replay, deadLetters), name);
-            registered.add(name);
+            register(flow, catalog, activity, replay, deadLetters, registry);
         }
         LOG.infof("%d flow MBeans registered under io.syncline:type=Flow", registered.size());
+    }
+
+    /** A flow started or gone while running (its folder added to or removed from sync.flows-dir). */
+    void changed(@Observes FlowStarted change, FlowCatalog catalog, FlowActivity activity, DeadLetterReplay replay,
+            DeadLetterStore deadLetters, MeterRegistry registry) throws Exception {
+        if (change.running()) {
+            register(change.flowId(), catalog, activity, replay, deadLetters, registry);
+            return;
+        }
+        registry.find("syncline.dead.letters").tag("flow", change.flowId()).meters().forEach(registry::remove);
+        ObjectName name = name(change.flowId());
+        synchronized (registered) {
+            registered.remove(name);
+        }
+        MBeanServer server = ManagementFactory.getPlatformMBeanServer();
+        if (server.isRegistered(name)) {
+            server.unregisterMBean(name);
+        }
+    }
+
+    private void register(String flow, FlowCatalog catalog, FlowActivity activity, DeadLetterReplay replay,
+            DeadLetterStore deadLetters, MeterRegistry registry) throws Exception {
+        MBeanServer server = ManagementFactory.getPlatformMBeanServer();
+        Gauge.builder("syncline.dead.letters", deadLetters, store -> store.countsByFlow().getOrDefault(flow, 0L))
+                .description("Dead letters waiting, by flow").tag("flow", flow).register(registry);
+        activity.lagTimer(flow);
+        ObjectName name = name(flow);
+        if (server.isRegistered(name)) {
+            server.unregisterMBean(name);
+        }
+        server.registerMBean(new FlowBean(flow, catalog, activity, replay, deadLetters), name);
+        synchronized (registered) {
+            registered.add(name);
+        }
+    }
+
+    private static ObjectName name(String flow) throws javax.management.MalformedObjectNameException {
+        return new ObjectName("io.syncline:type=Flow,name=" + flow);
     }
 
     @PreDestroy
     void unregister() {
         MBeanServer server = ManagementFactory.getPlatformMBeanServer();
-        for (ObjectName name : registered) {
-            try {
-                server.unregisterMBean(name);
-            } catch (Exception ignored) {
-                // already gone
+        synchronized (registered) {
+            for (ObjectName name : registered) {
+                try {
+                    server.unregisterMBean(name);
+                } catch (Exception ignored) {
+                    // already gone
+                }
             }
+            registered.clear();
         }
-        registered.clear();
     }
 
     /**

@@ -49,22 +49,7 @@ public class FlowStartupCheck {
                 problems.add("flow " + flowId + ": configured under sync.flows." + flowId + " but no route.yaml of a flow"
                         + " folder (flows/" + flowId + "/) defines an intake for sync.flows." + flowId + ".mode=" + flow.mode());
             }
-            if (flow.target().kind() == SyncConfig.TargetKind.salesforce) {
-                problems.addAll(salesforceProblems(config, flowId));
-            } else {
-                targetProblems(flowId, flow.target()).forEach(problem -> problems.add("flow " + flowId + ": " + problem));
-            }
-            SyncConfig.Freshness freshness = flow.freshness();
-            if (freshness.expectedActivity().hours().isPresent()) {
-                try {
-                    new ExpectedHours(freshness.expectedActivity().hours().get(), freshness.expectedActivity().zone());
-                } catch (IllegalArgumentException e) {
-                    problems.add("flow " + flowId + ": sync.flows." + flowId + ".freshness.expected-activity.hours: " + e.getMessage());
-                }
-            }
-            if (freshness.maxRejectedShare() <= 0 || freshness.maxRejectedShare() > 1) {
-                problems.add("flow " + flowId + ": sync.flows." + flowId + ".freshness.max-rejected-share must be above 0 and at most 1");
-            }
+            problems.addAll(settingsProblems(config, flowId));
         }
         for (String flowId : new TreeSet<>(config.flows().keySet())) {
             boolean takesWebhooks = camel.getRoute(flowId + "-webhook") != null;
@@ -87,6 +72,38 @@ public class FlowStartupCheck {
             throw new IllegalStateException("Syncline cannot start:\n  " + String.join("\n  ", problems));
         }
         LOG.infof("%d flows checked: %s", config.flows().size(), String.join(", ", new TreeSet<>(config.flows().keySet())));
+    }
+
+    /**
+     * What is wrong with the flow's settings as Syncline reads them (its folder's, and what application.properties
+     * and the environment set over them), each line starting {@code flow <id>: }: its target, its expected hours, its
+     * alarm share, its assessment answers. Asked at start-up and by a reload of the flow's flow.properties.
+     */
+    static List<String> settingsProblems(SyncConfig config, String flowId) {
+        List<String> problems = new ArrayList<>();
+        SyncConfig.Flow flow = config.flow(flowId);
+        if (flow.target().kind() == SyncConfig.TargetKind.salesforce) {
+            problems.addAll(salesforceProblems(config, flowId));
+        } else {
+            targetProblems(flowId, flow.target()).forEach(problem -> problems.add("flow " + flowId + ": " + problem));
+        }
+        SyncConfig.Freshness freshness = flow.freshness();
+        if (freshness.expectedActivity().hours().isPresent()) {
+            try {
+                new ExpectedHours(freshness.expectedActivity().hours().get(), freshness.expectedActivity().zone());
+            } catch (IllegalArgumentException e) {
+                problems.add("flow " + flowId + ": sync.flows." + flowId + ".freshness.expected-activity.hours: " + e.getMessage());
+            }
+        }
+        if (freshness.maxRejectedShare() <= 0 || freshness.maxRejectedShare() > 1) {
+            problems.add("flow " + flowId + ": sync.flows." + flowId + ".freshness.max-rejected-share must be above 0 and at most 1");
+        }
+        try {
+            io.syncline.assessment.Answers.of(flowId, flow, List.of());
+        } catch (IllegalStateException e) {
+            problems.add("flow " + flowId + ": " + e.getMessage());
+        }
+        return problems;
     }
 
     /**

@@ -86,12 +86,10 @@ public class PausedFlows {
         follower.scheduleWithFixedDelay(this::apply, 0, every, TimeUnit.MILLISECONDS);
     }
 
-    /** The flow's routes, loaded again by a reload, suspended again if the flow is paused here. */
-    void keepPaused(String flowId) throws Exception {
+    /** Whether this instance holds the flow paused: a reload then creates its routes without starting them. */
+    boolean isPausedHere(String flowId) {
         synchronized (applied) {
-            if (applied.contains(flowId)) {
-                catalog.get().suspendHere(flowId);
-            }
+            return applied.contains(flowId);
         }
     }
 

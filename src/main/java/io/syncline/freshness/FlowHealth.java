@@ -49,10 +49,13 @@ public class FlowHealth {
 
     /** The hours a flow's source is expected to send in; {@link ExpectedHours#ALWAYS} when not configured. */
     public ExpectedHours expectedHours(String flowId) {
-        return expectedHours.computeIfAbsent(flowId, id -> {
-            SyncConfig.ExpectedActivity expected = config.flow(id).freshness().expectedActivity();
-            return expected.hours().map(h -> new ExpectedHours(h, expected.zone())).orElse(ExpectedHours.ALWAYS);
-        });
+        SyncConfig.ExpectedActivity expected = config.flow(flowId).freshness().expectedActivity();
+        if (expected.hours().isEmpty()) {
+            return ExpectedHours.ALWAYS;
+        }
+        // by the setting, not the flow: a reload of the flow's settings takes its new hours
+        return expectedHours.computeIfAbsent(expected.hours().get() + " " + expected.zone().getId(),
+                key -> new ExpectedHours(expected.hours().get(), expected.zone()));
     }
 
     /**

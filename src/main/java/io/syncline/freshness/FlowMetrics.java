@@ -4,7 +4,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -12,6 +14,7 @@ import jakarta.enterprise.event.Observes;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.StartupEvent;
+import io.syncline.config.FlowStarted;
 import io.syncline.config.SyncConfig;
 
 /**
@@ -33,27 +36,47 @@ public class FlowMetrics {
 
     void register(@Observes StartupEvent event, SyncConfig config, FlowHealth health, MeterRegistry registry) {
         for (String flow : config.flows().keySet()) {
-            SyncConfig.Freshness freshness = config.flow(flow).freshness();
-            for (String state : STATES) {
-                Gauge.builder("syncline.flow.state", health, h -> state.equals(verdict(h, flow).state()) ? 1 : 0)
-                        .description("1 for the flow's current wellness state (healthy, stale, failing), 0 for the others")
-                        .tag("flow", flow).tag("state", state).register(registry);
-            }
-            freshness.maxLag().ifPresent(limit -> seconds(registry, "syncline.flow.max.lag", flow, limit,
-                    "The flow's max-lag: a delivery lag above it makes the flow stale"));
-            freshness.maxSilence().ifPresent(limit -> seconds(registry, "syncline.flow.max.silence", flow, limit,
-                    "The flow's max-silence: no delivery for longer makes the flow stale"));
-            Gauge.builder("syncline.flow.silent.since", health, h -> h.silentSince(flow).getEpochSecond())
-                    .description("Since when the flow counts its silence: its last delivery (kept across restarts), else start-up (epoch seconds)")
-                    .baseUnit("seconds").tag("flow", flow).register(registry);
-            freshness.expectedActivity().maxQuiet().ifPresent(limit -> {
-                seconds(registry, "syncline.flow.max.quiet", flow, limit,
-                        "The flow's expected-activity.max-quiet: longer without a record within its expected hours makes it stale");
-                Gauge.builder("syncline.flow.expected.quiet", health, h -> h.expectedQuiet(flow, Instant.now()).toMillis() / 1000.0)
-                        .description("How long the flow has heard nothing from its source, counting only its expected hours")
-                        .baseUnit("seconds").tag("flow", flow).register(registry);
-            });
+            register(flow, config, health, registry);
         }
+    }
+
+    /** A flow started or gone while running (its folder added to or removed from sync.flows-dir). */
+    void changed(@Observes FlowStarted change, SyncConfig config, FlowHealth health, MeterRegistry registry) {
+        if (change.running()) {
+            register(change.flowId(), config, health, registry);
+        } else {
+            for (String name : List.of("syncline.flow.state", "syncline.flow.max.lag", "syncline.flow.max.silence",
+                    "syncline.flow.silent.since", "syncline.flow.max.quiet", "syncline.flow.expected.quiet")) {
+                registry.find(name).tag("flow", change.flowId()).meters().forEach(registry::remove);
+            }
+            verdicts.remove(change.flowId());
+        }
+    }
+
+    private void register(String flow, SyncConfig config, FlowHealth health, MeterRegistry registry) {
+        SyncConfig.Freshness freshness = config.flow(flow).freshness();
+        for (String state : STATES) {
+            Gauge.builder("syncline.flow.state", health, h -> state.equals(verdict(h, flow).state()) ? 1 : 0)
+                    .description("1 for the flow's current wellness state (healthy, stale, failing), 0 for the others")
+                    .tag("flow", flow).tag("state", state).register(registry);
+        }
+        // registered for the limits set at start-up; their values follow a reload of the flow's settings
+        freshness.maxLag().ifPresent(limit -> seconds(registry, "syncline.flow.max.lag", flow,
+                () -> config.flow(flow).freshness().maxLag(),
+                "The flow's max-lag: a delivery lag above it makes the flow stale"));
+        freshness.maxSilence().ifPresent(limit -> seconds(registry, "syncline.flow.max.silence", flow,
+                () -> config.flow(flow).freshness().maxSilence(),
+                "The flow's max-silence: no delivery for longer makes the flow stale"));
+        Gauge.builder("syncline.flow.silent.since", health, h -> h.silentSince(flow).getEpochSecond())
+                .description("Since when the flow counts its silence: its last delivery (kept across restarts), else start-up (epoch seconds)")
+                .baseUnit("seconds").tag("flow", flow).register(registry);
+        freshness.expectedActivity().maxQuiet().ifPresent(limit -> {
+            seconds(registry, "syncline.flow.max.quiet", flow, () -> config.flow(flow).freshness().expectedActivity().maxQuiet(),
+                    "The flow's expected-activity.max-quiet: longer without a record within its expected hours makes it stale");
+            Gauge.builder("syncline.flow.expected.quiet", health, h -> h.expectedQuiet(flow, Instant.now()).toMillis() / 1000.0)
+                    .description("How long the flow has heard nothing from its source, counting only its expected hours")
+                    .baseUnit("seconds").tag("flow", flow).register(registry);
+        });
     }
 
     private FlowHealth.Verdict verdict(FlowHealth health, String flow) {
@@ -66,8 +89,10 @@ public class FlowMetrics {
         return cached.verdict();
     }
 
-    private static void seconds(MeterRegistry registry, String name, String flow, Duration limit, String description) {
-        double seconds = limit.toMillis() / 1000.0;
-        Gauge.builder(name, () -> seconds).description(description).baseUnit("seconds").tag("flow", flow).register(registry);
+    /** The limit in seconds; NaN once a reload unset it. */
+    private static void seconds(MeterRegistry registry, String name, String flow, Supplier<Optional<Duration>> limit,
+            String description) {
+        Gauge.builder(name, () -> limit.get().map(l -> l.toMillis() / 1000.0).orElse(Double.NaN)).description(description)
+                .baseUnit("seconds").tag("flow", flow).register(registry);
     }
 }

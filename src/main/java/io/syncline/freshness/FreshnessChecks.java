@@ -9,6 +9,7 @@ import org.eclipse.microprofile.health.HealthCheckResponseBuilder;
 import io.quarkus.runtime.StartupEvent;
 import io.smallrye.health.api.HealthRegistry;
 import io.smallrye.health.api.Wellness;
+import io.syncline.config.FlowStarted;
 import io.syncline.config.SyncConfig;
 
 /**
@@ -21,27 +22,42 @@ public class FreshnessChecks {
     void register(@Observes StartupEvent event, SyncConfig config, FlowHealth health, @Wellness HealthRegistry wellness,
             org.apache.camel.CamelContext camel) {
         for (String flow : config.flows().keySet()) {
-            wellness.register("flow-" + flow, () -> {
-                FlowHealth.Verdict verdict = health.evaluate(flow);
-                HealthCheckResponseBuilder response = HealthCheckResponse.named("flow-" + flow)
-                        .status(verdict.healthy())
-                        .withData("state", verdict.state())
-                        .withData("deadLetters", verdict.deadLetters());
-                if (!verdict.reasons().isEmpty()) {
-                    response.withData("reason", String.join("; ", verdict.reasons()));
-                }
-                if (verdict.lastSuccessAt() != null) {
-                    response.withData("lastSuccessAt", verdict.lastSuccessAt().toString());
-                }
-                if (verdict.lagMs() != null) {
-                    response.withData("lagMs", verdict.lagMs());
-                }
-                if (camel.getRoute(flow + "-webhook") != null && config.acceptsUnsignedWebhooks(flow)) {
-                    // shown, not alarmed: an open webhook is a choice, but one that must stay visible
-                    response.withData("webhook", "open: unsigned requests accepted");
-                }
-                return response.build();
-            });
+            register(flow, config, health, wellness, camel);
         }
+    }
+
+    /** A flow started or gone while running (its folder added to or removed from sync.flows-dir). */
+    void changed(@Observes FlowStarted change, SyncConfig config, FlowHealth health, @Wellness HealthRegistry wellness,
+            org.apache.camel.CamelContext camel) {
+        if (change.running()) {
+            register(change.flowId(), config, health, wellness, camel);
+        } else {
+            wellness.remove("flow-" + change.flowId());
+        }
+    }
+
+    private static void register(String flow, SyncConfig config, FlowHealth health, HealthRegistry wellness,
+            org.apache.camel.CamelContext camel) {
+        wellness.register("flow-" + flow, () -> {
+            FlowHealth.Verdict verdict = health.evaluate(flow);
+            HealthCheckResponseBuilder response = HealthCheckResponse.named("flow-" + flow)
+                    .status(verdict.healthy())
+                    .withData("state", verdict.state())
+                    .withData("deadLetters", verdict.deadLetters());
+            if (!verdict.reasons().isEmpty()) {
+                response.withData("reason", String.join("; ", verdict.reasons()));
+            }
+            if (verdict.lastSuccessAt() != null) {
+                response.withData("lastSuccessAt", verdict.lastSuccessAt().toString());
+            }
+            if (verdict.lagMs() != null) {
+                response.withData("lagMs", verdict.lagMs());
+            }
+            if (camel.getRoute(flow + "-webhook") != null && config.acceptsUnsignedWebhooks(flow)) {
+                // shown, not alarmed: an open webhook is a choice, but one that must stay visible
+                response.withData("webhook", "open: unsigned requests accepted");
+            }
+            return response.build();
+        });
     }
 }

@@ -123,8 +123,14 @@ public class RecentOutcomes {
     }
 
     private Window window(String flow) {
-        return windows.computeIfAbsent(flow, f -> new Window(config.flows().containsKey(f)
-                ? config.flow(f).freshness().rejectionWindow() : Duration.ofMinutes(15)));
+        SyncConfig.Flow settings = config.flows().get(flow);
+        Duration length = settings != null ? settings.freshness().rejectionWindow() : Duration.ofMinutes(15);
+        Window window = windows.get(flow);
+        if (window == null || !window.length.equals(length)) {
+            // new, or a reload changed the flow's rejection-window: its outcomes are counted afresh
+            window = windows.compute(flow, (f, w) -> w != null && w.length.equals(length) ? w : new Window(length));
+        }
+        return window;
     }
 
     /** A ring of buckets: received, delivered, failed per five seconds. */
@@ -132,7 +138,10 @@ public class RecentOutcomes {
         private final long[][] buckets;
         private final long[] bucketStart;
 
+        private final Duration length;
+
         Window(Duration length) {
+            this.length = length;
             int size = (int) Math.max(1, (length.toMillis() + BUCKET_MS - 1) / BUCKET_MS);
             buckets = new long[size][3];
             bucketStart = new long[size];

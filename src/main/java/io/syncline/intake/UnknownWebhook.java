@@ -3,22 +3,33 @@ package io.syncline.intake;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
 import io.vertx.core.http.HttpMethod;
 import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
 
 /**
  * {@code /webhooks/<id>} that no flow answers: 404 for a POST to an unknown flow, 503 while the flow's routes are being
- * replaced by a reload (the sender retries, as after any 503), 405 for any other method, each a problem rather than an
+ * replaced by a reload (answered before any route; the sender retries, as after any 503) or while a paused flow's
+ * webhook was created stopped, 405 for any other method, each a problem rather than an
  * HTML page. Registered last, so every flow's own webhook route is matched before it.
  */
 @ApplicationScoped
 public class UnknownWebhook {
 
-    static final String RELOADING = "{\"type\":\"urn:syncline:problem:flow-reloading\",\"title\":\"The flow is being reloaded\","
-            + "\"status\":503,\"detail\":\"Its edited route is starting; nothing was accepted, send it again\"}";
     private static final String PREFIX = "/webhooks/";
+    /** Vert.x orders the flows' webhook routes from 0 as Camel adds them. */
+    private static final int BEFORE_THE_FLOWS = -1;
 
     private final java.util.Set<String> reloading = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private final java.util.Set<String> createdPaused = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private final ObjectMapper mapper;
+
+    UnknownWebhook(ObjectMapper mapper) {
+        this.mapper = mapper;
+    }
 
     /** While a reload replaces the flow's routes, its webhooks are answered 503 rather than 404. */
     public void reloading(String flowId, boolean replacing) {
@@ -26,6 +37,18 @@ public class UnknownWebhook {
             reloading.add(flowId);
         } else {
             reloading.remove(flowId);
+        }
+    }
+
+    /**
+     * A paused flow whose webhook route a reload created without starting it (it has no HTTP route until a resume
+     * starts it): answered 503 rather than 404 meanwhile, as a suspended one is.
+     */
+    public void createdPaused(String flowId, boolean paused) {
+        if (paused) {
+            createdPaused.add(flowId);
+        } else {
+            createdPaused.remove(flowId);
         }
     }
 
@@ -38,16 +61,42 @@ public class UnknownWebhook {
     static final String METHOD_NOT_ALLOWED = "{\"type\":\"urn:syncline:problem:method-not-allowed\","
             + "\"title\":\"Webhooks take POST\",\"status\":405}";
 
+    private String answer(Problem problem) {
+        try {
+            return mapper.writeValueAsString(problem);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("a problem answer could not be written as JSON", e);
+        }
+    }
+
+    /** The 503 of a flow being reloaded, with Syncline's own headers only. */
+    private void reloadingAnswer(RoutingContext context, String flow) {
+        context.response().headers().clear();
+        context.response().setStatusCode(503).putHeader("Retry-After", Problem.RELOADING_RETRY_AFTER)
+                .putHeader("Content-Type", Problem.MEDIA_TYPE).end(answer(Problem.reloading(flow)));
+    }
+
     void register(@Observes Router router) {
         router.route(PREFIX + "*").order(Integer.MAX_VALUE).handler(context -> {
+            String flow = context.request().path().substring(PREFIX.length());
             if (context.request().method() != HttpMethod.POST) {
                 context.response().setStatusCode(405).putHeader("Allow", "POST")
                         .putHeader("Content-Type", Problem.MEDIA_TYPE).end(METHOD_NOT_ALLOWED);
-            } else if (reloading.contains(context.request().path().substring(PREFIX.length()))) {
-                context.response().setStatusCode(503).putHeader("Retry-After", "1")
-                        .putHeader("Content-Type", Problem.MEDIA_TYPE).end(RELOADING);
+            } else if (createdPaused.contains(flow)) {
+                context.response().setStatusCode(503).putHeader("Content-Type", Problem.MEDIA_TYPE)
+                        .end(answer(Problem.paused(flow)));
             } else {
                 context.response().setStatusCode(404).putHeader("Content-Type", Problem.MEDIA_TYPE).end(BODY);
+            }
+        });
+        // While a reload replaces the flow's routes, its requests are answered here, before any route: one that reached
+        // its webhook route while Camel suspends it would be refused by Camel outside the route, a bare 500.
+        router.route(PREFIX + "*").order(BEFORE_THE_FLOWS).handler(context -> {
+            String flow = context.request().path().substring(PREFIX.length());
+            if (!reloading.isEmpty() && reloading.contains(flow) && context.request().method() == HttpMethod.POST) {
+                reloadingAnswer(context, flow);
+            } else {
+                context.next();
             }
         });
     }

@@ -280,9 +280,8 @@ public class WebhookIntake {
         exchange.setProperty(CLAIMED_KEYS, List.of());
         if (webhooks.isReloading(flow)) {
             // the old route stopped under this request while a reload replaced it: nothing was accepted, send it again
-            reject(exchange, flow, Problem.of("flow-reloading", "The flow is being reloaded", 503,
-                    "Its edited route is starting; nothing was accepted, send it again", flow));
-            exchange.getMessage().setHeader("Retry-After", "1");
+            reject(exchange, flow, Problem.reloading(flow));
+            exchange.getMessage().setHeader("Retry-After", Problem.RELOADING_RETRY_AFTER);
             return;
         }
         reject(exchange, flow, Problem.of("internal-error", "The request could not be processed", 500,

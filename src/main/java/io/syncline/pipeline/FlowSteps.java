@@ -25,6 +25,11 @@ import io.syncline.record.SourceRecord;
  * the record to validate; a step that ends with {@code stop} drops the record; a step that fails makes the record a
  * validation dead letter naming the step, and the chunk's other records go on; a step that cannot be reached (its route
  * stopped by a reload) fails the chunk, which rolls back or is retried as any delivery failure.
+ * <p>
+ * A transient failure of a step (an enrichment call timing out) is dead-lettered as any step failure, not retried
+ * through {@code targets.FailureClassifier} as a target failure is: the classifier lives in {@code targets/}, which
+ * imports this package, so calling it from here would make the two packages import each other; its budget belongs
+ * with the delivery (a package of its own) first.
  */
 @ApplicationScoped
 @Named("flowSteps")

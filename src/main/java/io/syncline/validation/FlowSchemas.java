@@ -49,7 +49,7 @@ public class FlowSchemas {
     /** Over the given folders: the offline check's. */
     public FlowSchemas(ObjectMapper mapper, Map<String, FlowFolders.Folder> folders) {
         this.mapper = mapper;
-        this.folders = folders;
+        this.folders = new ConcurrentHashMap<>(folders);
         JsonMetaSchema.Builder meta = JsonMetaSchema.builder(JsonMetaSchema.getV202012());
         SYNCLINE_KEYWORDS.forEach(keyword -> meta.keyword(new NonValidationKeyword(keyword)));
         JsonMetaSchema metaSchema = meta.build();
@@ -67,6 +67,30 @@ public class FlowSchemas {
     /** Reads the flow's schema again (its folder changed); the previous one stays if the new one does not load. */
     public void reload(String flowId) {
         schemas.put(flowId, load(flowId));
+    }
+
+    /**
+     * The flow's schema from now on is {@code folder}'s (a folder added to {@code sync.flows-dir} while running, or
+     * the built-in one back when the folder that replaced it is removed); the previous one stays if it does not load.
+     */
+    public void use(FlowFolders.Folder folder) {
+        FlowFolders.Folder previous = folders.put(folder.id(), folder);
+        try {
+            reload(folder.id());
+        } catch (RuntimeException e) {
+            if (previous == null) {
+                folders.remove(folder.id());
+            } else {
+                folders.put(folder.id(), previous);
+            }
+            throw e;
+        }
+    }
+
+    /** A flow gone with its folder: its schema is forgotten. */
+    public void forget(String flowId) {
+        folders.remove(flowId);
+        schemas.remove(flowId);
     }
 
     /** The flow's JSON Schema as written (a copy), to publish it, e.g. in the OpenAPI document. */

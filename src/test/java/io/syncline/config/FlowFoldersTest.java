@@ -5,11 +5,15 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.stream.Stream;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -27,6 +31,25 @@ class FlowFoldersTest {
         assertEquals("customer", configuration.get("sync.flows.insurance-claims.assessment.delay-consequence"));
         assertTrue(configuration.get("camel.main.routes-include-pattern").startsWith("classpath:routes/shared/*.camel.yaml,"));
         assertTrue(configuration.get("camel.main.routes-include-pattern").contains("classpath:flows/insurance-claims/route.yaml"));
+    }
+
+    /**
+     * flows/index lists the built-in flows where the classpath cannot be listed (a native image): it names exactly the
+     * folders under src/main/resources/flows.
+     */
+    @Test
+    void theIndexOfTheBuiltInFlowsNamesEveryFolderAndNothingElse() throws IOException {
+        Set<String> folders = new TreeSet<>();
+        try (Stream<Path> children = Files.list(Path.of("src/main/resources/flows"))) {
+            children.filter(Files::isDirectory).forEach(dir -> folders.add(dir.getFileName().toString()));
+        }
+        Set<String> indexed;
+        try (InputStream index = Files.newInputStream(Path.of("src/main/resources", FlowFolders.INDEX))) {
+            indexed = FlowFolders.indexed(index);
+        }
+        assertEquals(folders, indexed, "src/main/resources/flows/index must list the folders beside it, one a line");
+        assertEquals(folders, FlowFolders.listedIds(), "the folders as the classpath lists them");
+        assertEquals(List.copyOf(folders), List.copyOf(FlowFolders.builtInIds()), "the index is read first");
     }
 
     /** A folder of sync.flows-dir with a built-in id replaces all of that flow: its route and settings only. */

@@ -1,15 +1,23 @@
 package io.syncline.flows;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.stream.Stream;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import io.syncline.config.FlowFolders;
 
 /** The offline check ({@code java -jar quarkus-run.jar check <flows-dir>}) on good and broken flow folders. */
 class FlowCheckTest {
@@ -48,6 +56,30 @@ class FlowCheckTest {
         expected.forEach((file, what) -> assertTrue(problems.stream()
                 .anyMatch(p -> p.startsWith(file + ": ") && p.toLowerCase().contains(what.toLowerCase())),
                 file + " should say " + what + ":\n" + String.join("\n", problems)));
+    }
+
+    /** A folder whose name is no kebab-case flow id is refused in one line, whatever its files. */
+    @Test
+    void aFolderWhoseNameIsNotAFlowIdIsOneProblem(@TempDir Path dir) throws IOException {
+        Path good = Path.of("src/test/resources/external-flows/healthcare-lab-results");
+        for (String name : List.of("Healthcare_Lab_Results", "labresults", "healthcare--lab")) {
+            Path folder = Files.createDirectories(dir.resolve(name));
+            try (Stream<Path> files = Files.list(good)) {
+                for (Path file : files.filter(Files::isRegularFile).toList()) {
+                    Files.copy(file, folder.resolve(file.getFileName()));
+                }
+            }
+        }
+        List<String> problems = new FlowCheck().check(dir);
+        assertEquals(3, problems.size(), String.join("\n", problems));
+        for (String name : List.of("Healthcare_Lab_Results", "labresults", "healthcare--lab")) {
+            assertTrue(problems.contains(name + "/: flow id '" + name + "' is not kebab-case <industry>-<entity> (lower-case"
+                    + " letters and digits, words joined by single hyphens, e.g. retail-gift-cards): rename the folder"),
+                    String.join("\n", problems));
+        }
+        IllegalStateException refused = assertThrows(IllegalStateException.class,
+                () -> FlowFolders.find(Optional.of(dir.toString())));
+        assertTrue(refused.getMessage().contains("is not kebab-case"), refused.getMessage());
     }
 
     @Test

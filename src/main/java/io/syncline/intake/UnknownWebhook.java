@@ -91,9 +91,11 @@ public class UnknownWebhook {
         });
         // While a reload replaces the flow's routes, its requests are answered here, before any route: one that reached
         // its webhook route while Camel suspends it would be refused by Camel outside the route, a bare 500.
+        // Every webhook request passes here: nothing but an emptiness check unless a reload is under way.
         router.route(PREFIX + "*").order(BEFORE_THE_FLOWS).handler(context -> {
-            String flow = context.request().path().substring(PREFIX.length());
-            if (!reloading.isEmpty() && reloading.contains(flow) && context.request().method() == HttpMethod.POST) {
+            String flow = reloading.isEmpty() || context.request().method() != HttpMethod.POST ? null
+                    : context.request().path().substring(PREFIX.length());
+            if (flow != null && reloading.contains(flow)) {
                 reloadingAnswer(context, flow);
             } else {
                 context.next();

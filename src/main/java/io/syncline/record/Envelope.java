@@ -1,8 +1,6 @@
 package io.syncline.record;
 
 import java.time.Instant;
-import java.time.OffsetDateTime;
-import java.time.format.DateTimeParseException;
 
 import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
@@ -22,11 +20,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 public record Envelope(String flow, String key, String eventId, String sourceTimestamp, String receivedAt,
         JsonNode record, @JsonIgnore SourceRecord source, @JsonIgnore Instant sourceInstant, @JsonIgnore String jsonLine) {
 
-    public Envelope(String flow, String key, String eventId, String sourceTimestamp, String receivedAt, JsonNode record,
-            SourceRecord source) {
-        this(flow, key, eventId, sourceTimestamp, receivedAt, record, source, parse(sourceTimestamp), null);
-    }
-
     /** The same envelope with its JSON line written ahead. */
     public Envelope withJsonLine(String line) {
         return new Envelope(flow, key, eventId, sourceTimestamp, receivedAt, record, source, sourceInstant, line);
@@ -36,16 +29,5 @@ public record Envelope(String flow, String key, String eventId, String sourceTim
     @JsonIgnore
     public boolean isRealTime() {
         return source.intake() != null && source.intake().isRealTime();
-    }
-
-    private static Instant parse(String sourceTimestamp) {
-        if (sourceTimestamp == null) {
-            return null;
-        }
-        try {
-            return OffsetDateTime.parse(sourceTimestamp).toInstant();
-        } catch (DateTimeParseException e) {
-            return null;
-        }
     }
 }

@@ -184,7 +184,7 @@ final class Baselines {
                     valid++;
                     Envelope envelope = new Envelope(BatchLoad.FLOW, record.path(schema.keyField()).asText(),
                             UUID.randomUUID().toString(), record.path(schema.sourceTimestampField()).asText(), receivedAt,
-                            record, null);
+                            record, null, null, null);
                     bytes += json.writeValueAsString(envelope).length();
                 }
             }

@@ -13,18 +13,22 @@ import java.util.function.UnaryOperator;
 import io.syncline.record.SourceRecord;
 
 /**
- * A file's chunks, each read and checked one chunk ahead on another thread: while the route delivers a chunk, the next
- * one is read, parsed, validated and mapped. At most one chunk waits, so a file still takes the memory of two chunks.
- * The reading stays in file order (one read at a time) and so does the delivery (on the route's thread), so versions,
- * dead letters and checkpoints are written exactly as without it. A read that fails fails the chunk it was reading,
- * with the reader's own exception.
+ * A file's chunks, each checked one chunk ahead on another thread: while the route delivers a chunk, the next one is
+ * parsed, validated and mapped. At most one chunk waits, so a file still takes the memory of two chunks. The reading
+ * itself stays on the route's thread and in file order, and so does the delivery, so versions, dead letters and
+ * checkpoints are written exactly as without it. The reader is asked for the next chunk as soon as one is handed out,
+ * not when the route asks whether there is another: Camel's streaming split asks that before it delivers the chunk it
+ * holds, and a wait for the next chunk's check there would undo the overlap. A read or check that fails fails the
+ * chunk it was reading, with the reader's own exception.
  */
 final class ChunksAhead implements Iterator<List<SourceRecord>>, Closeable {
 
     private final ChunkReader reader;
     private final UnaryOperator<List<SourceRecord>> check;
     private final Executor executor;
+    /** The next chunk being checked; null before the first read and after the last chunk. */
     private CompletableFuture<List<SourceRecord>> ahead;
+    private boolean started;
 
     ChunksAhead(ChunkReader reader, UnaryOperator<List<SourceRecord>> check, Executor executor) {
         this.reader = reader;
@@ -34,25 +38,26 @@ final class ChunksAhead implements Iterator<List<SourceRecord>>, Closeable {
 
     @Override
     public boolean hasNext() {
-        return !awaitAhead().isEmpty();
+        if (!started) {
+            started = true;
+            readAhead();
+        }
+        return ahead != null;
     }
 
     @Override
     public List<SourceRecord> next() {
-        List<SourceRecord> chunk = awaitAhead();
-        if (chunk.isEmpty()) {
+        if (!hasNext()) {
             throw new NoSuchElementException();
         }
-        readAhead();
-        return chunk;
-    }
-
-    private List<SourceRecord> awaitAhead() {
-        if (ahead == null) {
+        CompletableFuture<List<SourceRecord>> current = ahead;
+        if (current.isCompletedExceptionally()) {
+            ahead = null; // a reader that failed is not read again
+        } else {
             readAhead();
         }
         try {
-            return ahead.join();
+            return current.join();
         } catch (CompletionException e) {
             if (e.getCause() instanceof RuntimeException failure) {
                 throw failure;
@@ -64,18 +69,31 @@ final class ChunksAhead implements Iterator<List<SourceRecord>>, Closeable {
         }
     }
 
+    /** Reads the next chunk here and starts its check on the executor; none once the file is read. */
     private void readAhead() {
-        ahead = CompletableFuture.supplyAsync(() -> reader.hasNext() ? check.apply(reader.next()) : List.of(), executor);
+        List<SourceRecord> raw;
+        try {
+            if (!reader.hasNext()) {
+                ahead = null;
+                return;
+            }
+            raw = reader.next();
+        } catch (RuntimeException failedRead) {
+            // the chunk being handed out goes first; this one fails when its turn comes
+            ahead = CompletableFuture.failedFuture(failedRead);
+            return;
+        }
+        ahead = CompletableFuture.supplyAsync(() -> check.apply(raw), executor);
     }
 
-    /** Waits for a read still under way (the reader is not shared between threads), then closes the file. */
+    /** Waits for a check still under way (the chunk may be discarded, but not while another thread uses it), then closes the file. */
     @Override
     public void close() throws IOException {
         try {
             if (ahead != null) {
                 ahead.join();
             }
-        } catch (RuntimeException failedRead) {
+        } catch (RuntimeException failedCheck) {
             // the route already has it, or stopped before it needed it
         } finally {
             reader.close();

@@ -5,6 +5,7 @@ import static org.hamcrest.Matchers.containsString;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.BufferedReader;
@@ -12,10 +13,12 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import org.junit.jupiter.api.AfterEach;
@@ -82,8 +85,37 @@ class ChunksAheadTest {
         try (ChunksAhead chunks = new ChunksAhead(reader(file, 100), chunk -> chunk, threads)) {
             assertEquals(100, chunks.next().size());
             assertEquals(100, chunks.next().size());
-            FileRejectedException refused = assertThrows(FileRejectedException.class, chunks::hasNext);
+            assertTrue(chunks.hasNext(), "the chunk that failed is still to come");
+            FileRejectedException refused = assertThrows(FileRejectedException.class, chunks::next);
             assertThat(refused.getMessage(), containsString("not UTF-8 text near line"));
+            assertFalse(chunks.hasNext(), "a reader that failed is not read again");
+        }
+    }
+
+    @Test
+    void askingForAnotherChunkDoesNotWaitForItsCheck() throws Exception {
+        // Camel's streaming split asks hasNext() before it delivers the chunk it holds: that must not wait for the
+        // next chunk's check, or delivery and check never overlap
+        Path file = lines(300);
+        CountDownLatch secondCheck = new CountDownLatch(1);
+        AtomicInteger checks = new AtomicInteger();
+        try (ChunksAhead chunks = new ChunksAhead(reader(file, 100), chunk -> {
+            if (checks.incrementAndGet() == 2) {
+                try {
+                    secondCheck.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+            return chunk;
+        }, threads)) {
+            assertEquals(1L, chunks.next().get(0).line());
+            assertTimeoutPreemptively(Duration.ofSeconds(10), () -> assertTrue(chunks.hasNext()),
+                    "hasNext() waited for the check of the chunk after the one handed out");
+            secondCheck.countDown();
+            assertEquals(101L, chunks.next().get(0).line());
+            assertEquals(201L, chunks.next().get(0).line());
+            assertFalse(chunks.hasNext());
         }
     }
 

@@ -11,11 +11,7 @@ import org.apache.camel.Processor;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.syncline.pipeline.SyncProperties;
 
-/**
- * Runs the moment a delivery attempt fails: counts the attempt, notes when the failures began and last happened, and
- * rolls back the versions the chunk was writing ahead of its delivery (no row of the state store stays locked while the
- * attempt waits to be retried).
- */
+/** Runs the moment a delivery attempt fails: counts the attempt and notes when the failures began and last happened. */
 @ApplicationScoped
 @Named("failureClock")
 public class FailureClock implements Processor {
@@ -27,11 +23,8 @@ public class FailureClock implements Processor {
     }
 
     @Override
-    public void process(Exchange exchange) throws Exception {
+    public void process(Exchange exchange) {
         Instant now = Instant.now();
-        if (exchange.removeProperty(SyncProperties.WRITE_AHEAD) instanceof AutoCloseable writeAhead) {
-            writeAhead.close();
-        }
         if (exchange.getProperty(Exchange.EXCEPTION_CAUGHT) instanceof java.io.IOException) {
             registry.counter("syncline.target.calls", "flow", exchange.getProperty(SyncProperties.FLOW, String.class),
                     "status", "io-error").increment();

@@ -28,11 +28,6 @@ public final class SyncProperties {
     public static final String REPLAY_COUNT = "syncReplayCount";
     /** The envelopes of the chunk not yet delivered, while the body holds what goes over the wire. */
     public static final String CHUNK_IN_FLIGHT = "syncChunkInFlight";
-    /**
-     * The chunk's versions being written ahead of its delivery (embedded store), as what rolls them back: the first
-     * failed attempt closes it.
-     */
-    public static final String WRITE_AHEAD = "syncWriteAhead";
     /** The versions the chunk's keys had before it (key to source epoch ms), read by the version guard. */
     public static final String PREVIOUS_VERSIONS = "syncPreviousVersions";
     /** The envelopes of the http request in flight (the whole chunk, or one of it). */

@@ -13,9 +13,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
-import java.util.concurrent.Executor;
 
 import javax.sql.DataSource;
 
@@ -145,17 +142,12 @@ public class StateStore {
      * A chunk's hold on its keys, from the stale check until its versions are written: on a shared store no other
      * instance (or consumer) checks, publishes or writes any of these keys meanwhile, so two versions of one key reach
      * the target in version order. One transaction holding PostgreSQL advisory locks, one per key, released by its
-     * commit or rollback. On the embedded store (one instance) it holds nothing; there its versions may be written
-     * ahead (see {@link #writeAhead}).
+     * commit or rollback. On the embedded store (one instance) it holds nothing and writes at once.
      */
     public final class KeyHold implements AutoCloseable {
         private final String flow;
         private final Connection connection;
         private final Map<String, Long> versions;
-        /** Embedded store: the versions being written ahead, uncommitted, while the target is called. */
-        private Map<String, Long> aheadVersions;
-        private Map<String, String> aheadEventIds;
-        private CompletableFuture<Connection> aheadWrite;
 
         private KeyHold(String flow, Connection connection, Map<String, Long> versions) {
             this.flow = flow;
@@ -173,89 +165,10 @@ public class StateStore {
             return versions;
         }
 
-        /**
-         * Embedded store: starts writing the versions the chunk is about to deliver, in a transaction of its own that
-         * stays uncommitted, on {@code executor}, so the write runs while the target is called. {@link #remember}
-         * commits it when exactly these versions were delivered; anything else (a failed call, items the target
-         * refused, a chunk delivered one by one) rolls it back and writes what was delivered, as without it. Nothing
-         * committed ever names a version that did not reach the target. Does nothing on a shared store, whose hold
-         * already writes in its own transaction, and returns whether it started.
-         */
-        public synchronized boolean writeAhead(Map<String, Long> delivering, Map<String, String> eventIds, Executor executor) {
-            if (connection != null || delivering.isEmpty() || aheadWrite != null) {
-                return false;
-            }
-            aheadVersions = delivering;
-            aheadEventIds = eventIds;
-            aheadWrite = CompletableFuture.supplyAsync(() -> {
-                Connection ahead = null;
-                try {
-                    ahead = dataSource.getConnection();
-                    ahead.setAutoCommit(false);
-                    writeVersions(ahead, flow, delivering, eventIds);
-                    return ahead;
-                } catch (SQLException | RuntimeException e) {
-                    release(ahead);
-                    throw new CompletionException(e);
-                }
-            }, executor);
-            return true;
-        }
-
-        /** Rolls back a write ahead (the target call failed, or delivered something else). Idempotent. */
-        public synchronized void abandonWriteAhead() {
-            Connection ahead = awaitWriteAhead();
-            release(ahead);
-        }
-
-        private Connection awaitWriteAhead() {
-            CompletableFuture<Connection> write = aheadWrite;
-            aheadWrite = null;
-            aheadVersions = null;
-            aheadEventIds = null;
-            if (write == null) {
-                return null;
-            }
-            try {
-                return write.join();
-            } catch (CompletionException | java.util.concurrent.CancellationException e) {
-                LOG.debugf("Flow %s: versions written ahead failed (%s); written after delivery instead", flow,
-                        e.getCause() == null ? e : e.getCause().getMessage());
-                return null;
-            }
-        }
-
-        /** Commits the write ahead if it wrote exactly what was delivered; whether it did. */
-        private boolean commitWriteAhead(Map<String, Long> delivered, Map<String, String> eventIds) {
-            if (aheadWrite == null) {
-                return false;
-            }
-            boolean same = delivered.equals(aheadVersions) && eventIds.equals(aheadEventIds);
-            Connection ahead = awaitWriteAhead();
-            if (ahead == null) {
-                return false;
-            }
-            if (!same) {
-                release(ahead);
-                return false;
-            }
-            try {
-                ahead.commit();
-                return true;
-            } catch (SQLException e) {
-                LOG.debugf("Flow %s: versions written ahead did not commit (%s); written again", flow, e.getMessage());
-                return false;
-            } finally {
-                release(ahead);
-            }
-        }
-
         /** Writes the delivered versions and lets go of the keys. */
-        public synchronized void remember(Map<String, Long> delivered, Map<String, String> eventIds) throws SQLException {
+        public void remember(Map<String, Long> delivered, Map<String, String> eventIds) throws SQLException {
             if (connection == null) {
-                if (!commitWriteAhead(delivered, eventIds)) {
-                    StateStore.this.remember(flow, delivered, eventIds);
-                }
+                StateStore.this.remember(flow, delivered, eventIds);
                 return;
             }
             try {
@@ -268,25 +181,19 @@ public class StateStore {
 
         /** Lets go of the keys without writing (nothing was delivered, or the chunk failed). Idempotent. */
         @Override
-        public synchronized void close() {
-            abandonWriteAhead();
-            release(connection);
-        }
-    }
-
-    /** Rolls back what a connection of a hold or a write ahead did not commit, and gives it back. */
-    private static void release(Connection connection) {
-        if (connection == null) {
-            return;
-        }
-        try {
-            if (!connection.isClosed()) {
-                connection.rollback();
-                connection.setAutoCommit(true);
-                connection.close();
+        public void close() {
+            if (connection == null) {
+                return;
             }
-        } catch (SQLException e) {
-            LOG.debugf("A key hold did not close cleanly: %s", e.getMessage());
+            try {
+                if (!connection.isClosed()) {
+                    connection.rollback();
+                    connection.setAutoCommit(true);
+                    connection.close();
+                }
+            } catch (SQLException e) {
+                LOG.debugf("A key hold did not close cleanly: %s", e.getMessage());
+            }
         }
     }
 

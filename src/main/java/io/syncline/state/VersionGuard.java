@@ -7,12 +7,10 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ExecutorService;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Named;
 
-import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
 import org.apache.camel.support.SynchronizationAdapter;
 import org.jboss.logging.Logger;
@@ -40,13 +38,10 @@ public class VersionGuard {
 
     private final StateStore store;
     private final Outcomes outcomes;
-    private final CamelContext camel;
-    private ExecutorService writesAhead;
 
-    VersionGuard(StateStore store, Outcomes outcomes, CamelContext camel) {
+    VersionGuard(StateStore store, Outcomes outcomes) {
         this.store = store;
         this.outcomes = outcomes;
-        this.camel = camel;
     }
 
     /** Body in and out: the chunk's envelopes, less the stale ones. */
@@ -72,7 +67,13 @@ public class VersionGuard {
         StateStore.KeyHold hold = store.hold(flow, keys);
         exchange.setProperty(KEY_HOLD, hold);
         if (hold.holdsKeys()) {
-            letGoWhenDone(exchange, hold);
+            // whatever way the exchange ends (a failure the error handler did not continue), the keys are let go
+            exchange.getExchangeExtension().addOnCompletion(new SynchronizationAdapter() {
+                @Override
+                public void onDone(Exchange done) {
+                    hold.close();
+                }
+            });
         }
         Map<String, Long> previous = hold.versions();
         exchange.setProperty(SyncProperties.PREVIOUS_VERSIONS, previous);
@@ -103,45 +104,6 @@ public class VersionGuard {
             }
             exchange.getMessage().setBody(fresh);
         }
-        Delivering delivering = Delivering.of(fresh);
-        if (hold.writeAhead(delivering.versions(), delivering.eventIds(), writesAhead())) {
-            // the first failed attempt rolls it back (failureClock), so no row stays locked through the retries
-            exchange.setProperty(SyncProperties.WRITE_AHEAD, (AutoCloseable) hold::abandonWriteAhead);
-            letGoWhenDone(exchange, hold);
-        }
-    }
-
-    /** Whatever way the exchange ends (a failure the error handler did not continue), the hold is let go. */
-    private static void letGoWhenDone(Exchange exchange, StateStore.KeyHold hold) {
-        exchange.getExchangeExtension().addOnCompletion(new SynchronizationAdapter() {
-            @Override
-            public void onDone(Exchange done) {
-                hold.close();
-            }
-        });
-    }
-
-    private synchronized ExecutorService writesAhead() {
-        if (writesAhead == null) {
-            writesAhead = camel.getExecutorServiceManager().newCachedThreadPool(this, "sync-versions-ahead");
-        }
-        return writesAhead;
-    }
-
-    /** The newest version of each key of a chunk, and the event that carries it. */
-    record Delivering(Map<String, Long> versions, Map<String, String> eventIds) {
-        static Delivering of(List<Envelope> chunk) {
-            Map<String, Long> versions = new HashMap<>();
-            Map<String, String> eventIds = new HashMap<>();
-            for (Envelope envelope : chunk) {
-                Long version = version(envelope);
-                if (envelope.key() != null && version != null
-                        && versions.merge(envelope.key(), version, Math::max).equals(version)) {
-                    eventIds.put(envelope.key(), envelope.eventId());
-                }
-            }
-            return new Delivering(versions, eventIds);
-        }
     }
 
     /** After the target took the chunk in the body: its versions are now the ones to beat. */
@@ -149,15 +111,23 @@ public class VersionGuard {
         @SuppressWarnings("unchecked")
         List<Envelope> chunk = exchange.getMessage().getBody(List.class);
         String flow = exchange.getProperty(SyncProperties.FLOW, String.class);
-        Delivering delivered = Delivering.of(chunk);
-        exchange.removeProperty(SyncProperties.WRITE_AHEAD);
+        Map<String, Long> versions = new HashMap<>();
+        Map<String, String> eventIds = new HashMap<>();
+        for (Envelope envelope : chunk) {
+            Long version = version(envelope);
+            if (envelope.key() != null && version != null) {
+                if (versions.merge(envelope.key(), version, Math::max).equals(version)) {
+                    eventIds.put(envelope.key(), envelope.eventId());
+                }
+            }
+        }
         StateStore.KeyHold hold = exchange.getProperty(KEY_HOLD, StateStore.KeyHold.class);
         if (hold == null) {
-            store.remember(flow, delivered.versions(), delivered.eventIds());
+            store.remember(flow, versions, eventIds);
             return;
         }
         exchange.removeProperty(KEY_HOLD);
-        hold.remember(delivered.versions(), delivered.eventIds());
+        hold.remember(versions, eventIds);
     }
 
     /**

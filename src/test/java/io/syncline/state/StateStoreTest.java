@@ -10,12 +10,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 
 import javax.sql.DataSource;
 
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -203,50 +200,6 @@ class StateStoreTest {
             assertFalse(a.claimFile("f", "x.csv", "a", 9001, 8000));
             b.releaseFile("f", "x.csv", "b");
             assertTrue(a.claimFile("f", "x.csv", "a", 9002, 8000));
-        }
-    }
-
-    @Test
-    void versionsWrittenAheadCountOnlyForWhatWasDelivered() throws Exception {
-        try (Database db = Database.of("h2", "versions-ahead")) {
-            StateStore store = db.store();
-            String flow = "test-" + System.nanoTime();
-            ExecutorService writer = Executors.newSingleThreadExecutor();
-            try {
-                // delivered exactly what was written ahead: committed
-                StateStore.KeyHold delivered = store.hold(flow, List.of("K1", "K2"));
-                assertTrue(delivered.writeAhead(Map.of("K1", 10L, "K2", 10L), Map.of("K1", "e1", "K2", "e2"), writer));
-                assertEquals(Map.of(), store.versions(flow, List.of("K1", "K2")), "nothing counts before the delivery");
-                delivered.remember(Map.of("K1", 10L, "K2", 10L), Map.of("K1", "e1", "K2", "e2"));
-                delivered.close();
-                assertEquals(Map.of("K1", 10L, "K2", 10L), store.versions(flow, List.of("K1", "K2")));
-
-                // the target refused K4: only K3 counts
-                StateStore.KeyHold partly = store.hold(flow, List.of("K3", "K4"));
-                assertTrue(partly.writeAhead(Map.of("K3", 20L, "K4", 20L), Map.of("K3", "e3", "K4", "e4"), writer));
-                partly.remember(Map.of("K3", 20L), Map.of("K3", "e3"));
-                partly.close();
-                assertEquals(Map.of("K3", 20L), store.versions(flow, List.of("K3", "K4")));
-
-                // the call failed, then a retry delivered: written once, after the delivery
-                StateStore.KeyHold retried = store.hold(flow, List.of("K1"));
-                assertTrue(retried.writeAhead(Map.of("K1", 30L), Map.of("K1", "e5"), writer));
-                retried.abandonWriteAhead();
-                assertEquals(Map.of("K1", 10L), store.versions(flow, List.of("K1")));
-                retried.remember(Map.of("K1", 30L), Map.of("K1", "e5"));
-                retried.close();
-                assertEquals(Map.of("K1", 30L), store.versions(flow, List.of("K1")));
-
-                // never delivered: nothing written, and nothing left locked for the next writer of those keys
-                StateStore.KeyHold failed = store.hold(flow, List.of("K5"));
-                assertTrue(failed.writeAhead(Map.of("K5", 40L), Map.of("K5", "e6"), writer));
-                failed.close();
-                assertEquals(Map.of(), store.versions(flow, List.of("K5")));
-                store.remember(flow, Map.of("K5", 41L), Map.of("K5", "e7"));
-                assertEquals(Map.of("K5", 41L), store.versions(flow, List.of("K5")));
-            } finally {
-                writer.shutdownNow();
-            }
         }
     }
 

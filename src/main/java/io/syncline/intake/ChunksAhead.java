@@ -86,7 +86,10 @@ final class ChunksAhead implements Iterator<List<SourceRecord>>, Closeable {
         ahead = CompletableFuture.supplyAsync(() -> check.apply(raw), executor);
     }
 
-    /** Waits for a check still under way (the chunk may be discarded, but not while another thread uses it), then closes the file. */
+    /**
+     * Waits for a check still under way (its chunk may be discarded, but not while another thread uses it), then
+     * closes the file.
+     */
     @Override
     public void close() throws IOException {
         try {

@@ -1,5 +1,6 @@
 package io.syncline.state;
 
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -16,11 +17,13 @@ import java.util.TreeSet;
 
 import javax.sql.DataSource;
 
+import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Any;
 import jakarta.inject.Inject;
 
 import org.jboss.logging.Logger;
+import org.rocksdb.RocksDBException;
 
 import io.agroal.api.AgroalDataSource;
 import io.quarkus.arc.InjectableInstance;
@@ -31,7 +34,8 @@ import io.syncline.config.SyncConfig;
  * {@code ${sync.data-dir}/state} (one instance) or, with {@code sync.state.jdbc-url}, a PostgreSQL database every
  * instance shares. Flyway migrates both with the same scripts ({@code db/state}). It holds the last delivered source
  * version (epoch milliseconds) of every key of every flow, each flow's last delivery, the webhooks' idempotency keys,
- * file checkpoints, pull cursors and paused flows.
+ * file checkpoints, pull cursors and paused flows. A single instance keeps the versions in RocksDB beside its H2 file
+ * ({@link EmbeddedVersions}): H2's B-tree copied a page for every upserted version.
  */
 @ApplicationScoped
 public class StateStore {
@@ -78,6 +82,8 @@ public class StateStore {
     private final DataSource dataSource;
     private final SyncConfig config;
     private final boolean postgresql;
+    /** The versions of a single instance whose H2 store is a file: in RocksDB beside it; null: in the database. */
+    private final EmbeddedVersions embedded;
 
     @Inject
     StateStore(@Any InjectableInstance<AgroalDataSource> dataSources, SyncConfig config) throws SQLException {
@@ -91,8 +97,13 @@ public class StateStore {
         try (Connection connection = dataSource.getConnection()) {
             String product = connection.getMetaData().getDatabaseProductName();
             this.postgresql = product.toLowerCase().contains("postgres");
-            LOG.infof("State store: %s %s", product, connection.getMetaData().getURL().replaceAll("password=[^;&]*", "password=***"));
+            String url = connection.getMetaData().getURL();
+            LOG.infof("State store: %s %s", product, url.replaceAll("password=[^;&]*", "password=***"));
             clearFutureVersions(connection);
+            this.embedded = postgresql ? null : embeddedVersions(url);
+            if (embedded != null) {
+                moveVersions(connection);
+            }
             if (!postgresql) {
                 // one instance: a claim left in the store is its previous process's, killed before it let go
                 try (Statement clear = connection.createStatement()) {
@@ -100,6 +111,74 @@ public class StateStore {
                 }
             }
         }
+    }
+
+    /** RocksDB in {@code <H2 file>.rocksdb}, for an H2 store in a file (what the embedded default is); else none. */
+    private static EmbeddedVersions embeddedVersions(String url) throws SQLException {
+        java.util.regex.Matcher file = java.util.regex.Pattern.compile("^jdbc:h2:file:([^;]+)").matcher(url);
+        if (!file.find()) {
+            return null;
+        }
+        Path folder = Path.of(file.group(1) + ".rocksdb");
+        try {
+            return EmbeddedVersions.open(folder);
+        } catch (RocksDBException e) {
+            throw new SQLException("The version store in " + folder + " cannot be opened: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Versions an earlier Syncline kept in H2's {@code sync_versions} move to RocksDB once: each is written there unless
+     * a newer one is, then the table is emptied. Stopped half-way, the next start moves them again; nothing older wins.
+     */
+    private void moveVersions(Connection connection) throws SQLException {
+        long moved = 0;
+        try (Statement select = connection.createStatement();
+                ResultSet rows = select.executeQuery(
+                        "SELECT flow, record_key, source_version, event_id FROM sync_versions ORDER BY flow")) {
+            String flow = null;
+            Map<String, Long> versions = new HashMap<>();
+            Map<String, String> eventIds = new HashMap<>();
+            while (rows.next()) {
+                if (!rows.getString(1).equals(flow) || versions.size() == 1000) {
+                    rememberEmbedded(flow, versions, eventIds);
+                    versions.clear();
+                    eventIds.clear();
+                    flow = rows.getString(1);
+                }
+                versions.put(rows.getString(2), rows.getLong(3));
+                eventIds.put(rows.getString(2), rows.getString(4));
+                moved++;
+            }
+            rememberEmbedded(flow, versions, eventIds);
+        }
+        if (moved > 0) {
+            try (Statement delete = connection.createStatement()) {
+                delete.executeUpdate("DELETE FROM sync_versions");
+            }
+            LOG.infof("Version store: %d version(s) moved from H2 to RocksDB", moved);
+        }
+    }
+
+    /** Lets go of the embedded versions (the last user closes them). */
+    @PreDestroy
+    void close() {
+        if (embedded != null) {
+            embedded.close();
+        }
+    }
+
+    private void rememberEmbedded(String flow, Map<String, Long> versions, Map<String, String> eventIds) throws SQLException {
+        try {
+            embedded.remember(flow, versions, eventIds, latestValidVersion());
+        } catch (RocksDBException e) {
+            throw new SQLException("The version store could not write: " + e.getMessage(), e);
+        }
+    }
+
+    /** The latest source version a stored one may be (see {@link #clearFutureVersions}). */
+    private long latestValidVersion() {
+        return System.currentTimeMillis() + config.limits().maxClockSkew().toMillis();
     }
 
     /** Whether several instances may share this store (PostgreSQL), rather than one (embedded H2). */
@@ -111,6 +190,13 @@ public class StateStore {
     public Map<String, Long> versions(String flow, Collection<String> keys) throws SQLException {
         if (keys.isEmpty()) {
             return new HashMap<>();
+        }
+        if (embedded != null) {
+            try {
+                return embedded.versions(flow, keys, latestValidVersion());
+            } catch (RocksDBException e) {
+                throw new SQLException("The version store could not be read: " + e.getMessage(), e);
+            }
         }
         try (Connection connection = dataSource.getConnection()) {
             return versions(connection, flow, keys);
@@ -240,6 +326,10 @@ public class StateStore {
      */
     public void remember(String flow, Map<String, Long> versions, Map<String, String> eventIds) throws SQLException {
         if (versions.isEmpty()) {
+            return;
+        }
+        if (embedded != null) {
+            rememberEmbedded(flow, versions, eventIds);
             return;
         }
         try (Connection connection = dataSource.getConnection()) {

@@ -1,0 +1,179 @@
+package io.syncline.state;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+import org.jboss.logging.Logger;
+import org.rocksdb.BlockBasedTableConfig;
+import org.rocksdb.BloomFilter;
+import org.rocksdb.InfoLogLevel;
+import org.rocksdb.LRUCache;
+import org.rocksdb.Options;
+import org.rocksdb.RocksDB;
+import org.rocksdb.RocksDBException;
+import org.rocksdb.WriteBatch;
+import org.rocksdb.WriteOptions;
+
+/**
+ * The last delivered version of every key of a single instance, in RocksDB beside the embedded H2 store: a log-structured
+ * store, so a chunk's versions are one append to its write-ahead log and a sorted in-memory table, whatever the order of
+ * the keys; H2's copy-on-write B-tree copied a page for each upserted row and was most of the file worker's time
+ * (docs/benchmarks.md, issue 12). What the write-ahead log holds survives {@code kill -9}, as a committed H2 write does
+ * ({@code WRITE_DELAY=0}, no sync to the disk on commit either). Kafka Streams and Flink keep their state the same way.
+ *
+ * <p>A key is {@code flow NUL record key}; a value the version (epoch milliseconds, 8 bytes) and the event id. An older
+ * version never replaces a newer one: the comparison and the write of one flow's chunk run under that flow's lock,
+ * since one instance is the only writer of its embedded store.
+ */
+final class EmbeddedVersions implements AutoCloseable {
+
+    private static final Logger LOG = Logger.getLogger(EmbeddedVersions.class);
+    /** One open database per folder in a process, shared by every store opened on it, closed with the last of them. */
+    private static final Map<Path, EmbeddedVersions> OPEN = new HashMap<>();
+
+    private final Path folder;
+    private final LRUCache cache;
+    private final BloomFilter filter;
+    private final Options options;
+    private final RocksDB db;
+    private final WriteOptions writeOptions;
+    private final Map<String, Object> flowLocks = new ConcurrentHashMap<>();
+    private int users;
+    private volatile boolean futureVersionReported;
+
+    private EmbeddedVersions(Path folder) throws RocksDBException {
+        this.folder = folder;
+        RocksDB.loadLibrary();
+        // small memtables and cache: the heap is bounded (-Xmx256m) and so should be what lies beside it
+        this.cache = new LRUCache(16L << 20);
+        this.filter = new BloomFilter(10);
+        this.options = new Options().setCreateIfMissing(true).setWriteBufferSize(8L << 20).setMaxWriteBufferNumber(2)
+                .setInfoLogLevel(InfoLogLevel.WARN_LEVEL).setKeepLogFileNum(2).setMaxBackgroundJobs(2)
+                .setTableFormatConfig(new BlockBasedTableConfig().setBlockCache(cache).setFilterPolicy(filter));
+        try {
+            Files.createDirectories(folder);
+            this.db = RocksDB.open(options, folder.toString());
+        } catch (java.io.IOException | RocksDBException e) {
+            closeOptions();
+            throw e instanceof RocksDBException r ? r : new RocksDBException("Cannot create " + folder + ": " + e.getMessage());
+        }
+        this.writeOptions = new WriteOptions();
+    }
+
+    /** The versions in {@code folder}, opened once per process. */
+    static EmbeddedVersions open(Path folder) throws RocksDBException {
+        Path absolute = folder.toAbsolutePath().normalize();
+        synchronized (OPEN) {
+            EmbeddedVersions versions = OPEN.get(absolute);
+            if (versions == null) {
+                versions = new EmbeddedVersions(absolute);
+                OPEN.put(absolute, versions);
+            }
+            versions.users++;
+            return versions;
+        }
+    }
+
+    /** The stored versions of those keys that have one no later than {@code latestValid}. */
+    Map<String, Long> versions(String flow, Collection<String> keys, long latestValid) throws RocksDBException {
+        Map<String, Long> versions = new HashMap<>();
+        if (keys.isEmpty()) {
+            return versions;
+        }
+        List<String> asked = new ArrayList<>(keys);
+        List<byte[]> values = db.multiGetAsList(encodeKeys(flow, asked));
+        for (int i = 0; i < values.size(); i++) {
+            Long version = valid(values.get(i), latestValid);
+            if (version != null) {
+                versions.put(asked.get(i), version);
+            }
+        }
+        return versions;
+    }
+
+    /**
+     * Writes the delivered versions that are newer than the stored ones, in one batch. A stored version later than
+     * {@code latestValid} (written before source timestamps were bounded) counts as none: it would make every real
+     * update of its key look stale for ever, so the next update replaces it.
+     */
+    void remember(String flow, Map<String, Long> delivered, Map<String, String> eventIds, long latestValid)
+            throws RocksDBException {
+        if (delivered.isEmpty()) {
+            return;
+        }
+        List<String> keys = new ArrayList<>(delivered.keySet());
+        List<byte[]> encoded = encodeKeys(flow, keys);
+        synchronized (flowLocks.computeIfAbsent(flow, f -> new Object())) {
+            List<byte[]> stored = db.multiGetAsList(encoded);
+            try (WriteBatch batch = new WriteBatch()) {
+                for (int i = 0; i < keys.size(); i++) {
+                    long version = delivered.get(keys.get(i));
+                    Long before = valid(stored.get(i), latestValid);
+                    if (before == null || version > before) {
+                        batch.put(encoded.get(i), value(version, eventIds.get(keys.get(i))));
+                    }
+                }
+                if (batch.count() > 0) {
+                    db.write(writeOptions, batch);
+                }
+            }
+        }
+    }
+
+    private Long valid(byte[] value, long latestValid) {
+        if (value == null) {
+            return null;
+        }
+        long version = ByteBuffer.wrap(value).getLong();
+        if (version <= latestValid) {
+            return version;
+        }
+        if (!futureVersionReported) {
+            futureVersionReported = true;
+            LOG.warnf("Version store: a stored version lies beyond sync.limits.max-clock-skew in the future; it counts as"
+                    + " none, and the next update of its key replaces it");
+        }
+        return null;
+    }
+
+    private static List<byte[]> encodeKeys(String flow, List<String> keys) {
+        List<byte[]> encoded = new ArrayList<>(keys.size());
+        for (String key : keys) {
+            encoded.add((flow + '\u0000' + key).getBytes(StandardCharsets.UTF_8));
+        }
+        return encoded;
+    }
+
+    private static byte[] value(long version, String eventId) {
+        byte[] id = eventId == null ? new byte[0] : eventId.getBytes(StandardCharsets.UTF_8);
+        return ByteBuffer.allocate(Long.BYTES + id.length).putLong(version).put(id).array();
+    }
+
+    /** Lets go of this user's share; the last one closes the database (its memtables are in the log already). */
+    @Override
+    public void close() {
+        synchronized (OPEN) {
+            if (--users > 0) {
+                return;
+            }
+            OPEN.remove(folder);
+        }
+        writeOptions.close();
+        db.close();
+        closeOptions();
+    }
+
+    private void closeOptions() {
+        options.close();
+        filter.close();
+        cache.close();
+    }
+}

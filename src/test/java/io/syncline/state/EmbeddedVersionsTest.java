@@ -1,0 +1,100 @@
+package io.syncline.state;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import javax.sql.DataSource;
+
+import org.junit.jupiter.api.Test;
+
+import io.syncline.support.DataDirResource;
+import io.syncline.support.StateDatabases;
+
+/** A single instance's versions in RocksDB beside its H2 file: what a killed process wrote, and what H2 held before. */
+class EmbeddedVersionsTest {
+
+    private static final String FLOW = "insurance-actuarial-risk";
+    private static final long LATEST = Long.MAX_VALUE;
+
+    @Test
+    void versionsWrittenByAProcessKilledWithoutClosingAnythingAreThereWhenTheStoreOpensAgain() throws Exception {
+        Path folder = Path.of("target", "test-data", "killed-versions").toAbsolutePath();
+        DataDirResource.deleteRecursively(folder);
+        Process writer = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"), Writer.class.getName(), folder.toString())
+                .redirectErrorStream(true).start();
+        try (BufferedReader out = new BufferedReader(new InputStreamReader(writer.getInputStream(), StandardCharsets.UTF_8))) {
+            String line;
+            while ((line = out.readLine()) != null && !line.equals("written")) {
+                System.out.println("writer: " + line);
+            }
+            assertEquals("written", line, "the writer process wrote its versions");
+            // kill -9: no close, no flush of the in-memory table; only what reached the write-ahead log remains
+            writer.destroyForcibly();
+            assertTrue(writer.waitFor(30, TimeUnit.SECONDS));
+        }
+
+        try (EmbeddedVersions reopened = EmbeddedVersions.open(folder)) {
+            Map<String, Long> versions = reopened.versions(FLOW, List.of("RSK-1", "RSK-500", "RSK-1000", "RSK-1001"), LATEST);
+            assertEquals(Map.of("RSK-1", 2001L, "RSK-500", 2500L, "RSK-1000", 3000L), versions);
+        }
+    }
+
+    /** Writes 1,000 versions in five chunks, says so and waits to be killed. */
+    public static final class Writer {
+        public static void main(String[] args) throws Exception {
+            EmbeddedVersions versions = EmbeddedVersions.open(Path.of(args[0]));
+            for (int chunk = 0; chunk < 5; chunk++) {
+                Map<String, Long> delivered = new HashMap<>();
+                Map<String, String> eventIds = new HashMap<>();
+                for (int i = chunk * 200 + 1; i <= (chunk + 1) * 200; i++) {
+                    delivered.put("RSK-" + i, 2000L + i);
+                    eventIds.put("RSK-" + i, "e" + i);
+                }
+                versions.remember(FLOW, delivered, eventIds, LATEST);
+            }
+            System.out.println("written");
+            System.out.flush();
+            Thread.sleep(TimeUnit.MINUTES.toMillis(5));
+        }
+    }
+
+    @Test
+    void versionsAnEarlierReleaseKeptInH2MoveToRocksDbOnceAndNeverOverANewerOne() throws Exception {
+        Path dataDir = Path.of("target", "test-data", "moved-versions").toAbsolutePath();
+        DataDirResource.deleteRecursively(dataDir);
+        DataSource h2 = StateDatabases.h2(dataDir);
+        StateStore store = new StateStore(h2, StateStoreTest.config());
+        store.remember(FLOW, Map.of("NEWER-IN-ROCKSDB", 5000L), Map.of("NEWER-IN-ROCKSDB", "e-new"));
+        // as an earlier release left them: in H2's table
+        try (Connection connection = h2.getConnection(); Statement insert = connection.createStatement()) {
+            insert.executeUpdate("INSERT INTO sync_versions (flow, record_key, source_version, event_id) VALUES"
+                    + " ('" + FLOW + "', 'ONLY-IN-H2', 1000, 'e1'), ('" + FLOW + "', 'NEWER-IN-ROCKSDB', 4000, 'e-old'),"
+                    + " ('other-flow', 'ONLY-IN-H2', 7000, 'e2')");
+        }
+
+        StateStore reopened = new StateStore(h2, StateStoreTest.config());
+        assertEquals(Map.of("ONLY-IN-H2", 1000L, "NEWER-IN-ROCKSDB", 5000L),
+                reopened.versions(FLOW, List.of("ONLY-IN-H2", "NEWER-IN-ROCKSDB")));
+        assertEquals(Map.of("ONLY-IN-H2", 7000L), reopened.versions("other-flow", List.of("ONLY-IN-H2")));
+        try (Connection connection = h2.getConnection(); Statement count = connection.createStatement();
+                ResultSet rows = count.executeQuery("SELECT COUNT(*) FROM sync_versions")) {
+            rows.next();
+            assertEquals(0, rows.getInt(1), "H2's table is emptied once its versions moved");
+        }
+        store.close();
+        reopened.close();
+    }
+}

@@ -19,5 +19,5 @@ CPU=$(awk '{print ($14+$15)/100}' /proc/$PID/stat)
 HWM=$(grep VmHWM /proc/$PID/status | awk '{print $2/1024}')
 [ -n "$THREADS" ] && for t in /proc/$PID/task/*; do echo "$(awk '{print ($14+$15)/100}' $t/stat) $(cat $t/comm)"; done | sort -rn | head -8
 kill $PID; wait $PID 2>/dev/null
-echo "drop->report $(echo "$T2-$T1"|bc) s; total $(echo "$T2-$T0"|bc) s; cpu $CPU s; hwm ${HWM} MiB; $(grep -o '"published":[0-9]*' $D/reports/*/*.report.json | head -1)"
+echo "drop->report $(echo "$T2-$T1"|bc) s; total $(echo "$T2-$T0"|bc) s; cpu $CPU s; hwm ${HWM} MiB; $(grep -o '"published" *: *[0-9]*' $D/reports/*/*.report.json | head -1)"
 [ -n "$KEEP" ] && echo "kept $D" || rm -rf $D

@@ -34,8 +34,9 @@ import io.syncline.config.SyncConfig;
  * {@code ${sync.data-dir}/state} (one instance) or, with {@code sync.state.jdbc-url}, a PostgreSQL database every
  * instance shares. Flyway migrates both with the same scripts ({@code db/state}). It holds the last delivered source
  * version (epoch milliseconds) of every key of every flow, each flow's last delivery, the webhooks' idempotency keys,
- * file checkpoints, pull cursors and paused flows. A single instance keeps the versions in RocksDB beside its H2 file
- * ({@link EmbeddedVersions}): H2's B-tree copied a page for every upserted version.
+ * file checkpoints, pull cursors and paused flows. A single instance keeps what every chunk writes, the versions and the
+ * file checkpoints, in RocksDB beside its H2 file ({@link EmbeddedState}): H2's B-tree copied a page for every upserted
+ * version, and each commit wrote a chunk of H2's file.
  */
 @ApplicationScoped
 public class StateStore {
@@ -83,7 +84,7 @@ public class StateStore {
     private final SyncConfig config;
     private final boolean postgresql;
     /** The versions of a single instance whose H2 store is a file: in RocksDB beside it; null: in the database. */
-    private final EmbeddedVersions embedded;
+    private final EmbeddedState embedded;
 
     @Inject
     StateStore(@Any InjectableInstance<AgroalDataSource> dataSources, SyncConfig config) throws SQLException {
@@ -100,9 +101,10 @@ public class StateStore {
             String url = connection.getMetaData().getURL();
             LOG.infof("State store: %s %s", product, url.replaceAll("password=[^;&]*", "password=***"));
             clearFutureVersions(connection);
-            this.embedded = postgresql ? null : embeddedVersions(url);
+            this.embedded = postgresql ? null : embeddedState(url);
             if (embedded != null) {
                 moveVersions(connection);
+                moveCheckpoints(connection);
             }
             if (!postgresql) {
                 // one instance: a claim left in the store is its previous process's, killed before it let go
@@ -114,16 +116,16 @@ public class StateStore {
     }
 
     /** RocksDB in {@code <H2 file>.rocksdb}, for an H2 store in a file (what the embedded default is); else none. */
-    private static EmbeddedVersions embeddedVersions(String url) throws SQLException {
+    private static EmbeddedState embeddedState(String url) throws SQLException {
         java.util.regex.Matcher file = java.util.regex.Pattern.compile("^jdbc:h2:file:([^;]+)").matcher(url);
         if (!file.find()) {
             return null;
         }
         Path folder = Path.of(file.group(1) + ".rocksdb");
         try {
-            return EmbeddedVersions.open(folder);
+            return EmbeddedState.open(folder);
         } catch (RocksDBException e) {
-            throw new SQLException("The version store in " + folder + " cannot be opened: " + e.getMessage(), e);
+            throw new SQLException("The embedded state in " + folder + " cannot be opened: " + e.getMessage(), e);
         }
     }
 
@@ -160,7 +162,45 @@ public class StateStore {
         }
     }
 
-    /** Lets go of the embedded versions (the last user closes them). */
+    /** Checkpoints an earlier Syncline kept in H2 move to RocksDB once, unless RocksDB has one for the file already. */
+    private void moveCheckpoints(Connection connection) throws SQLException {
+        int moved = 0;
+        try (Statement select = connection.createStatement(); ResultSet rows = select.executeQuery(
+                "SELECT flow, file_name, file_identity, completed_line FROM sync_file_checkpoints")) {
+            while (rows.next()) {
+                if (embedded(() -> embedded.checkpoint(rows.getString(1), rows.getString(2))) == null) {
+                    embedded(() -> {
+                        embedded.saveCheckpoint(rows.getString(1), rows.getString(2), rows.getString(3), rows.getLong(4));
+                        return null;
+                    });
+                }
+                moved++;
+            }
+        }
+        if (moved > 0) {
+            try (Statement delete = connection.createStatement()) {
+                delete.executeUpdate("DELETE FROM sync_file_checkpoints");
+            }
+            LOG.infof("File checkpoints: %d moved from H2 to RocksDB", moved);
+        }
+    }
+
+    /** Work on the embedded state. */
+    @FunctionalInterface
+    private interface EmbeddedWork<T> {
+        T on() throws RocksDBException, SQLException;
+    }
+
+    /** Runs work on the embedded state, its failure as the store's. */
+    private static <T> T embedded(EmbeddedWork<T> work) throws SQLException {
+        try {
+            return work.on();
+        } catch (RocksDBException e) {
+            throw new SQLException("The embedded state (RocksDB) failed: " + e.getMessage(), e);
+        }
+    }
+
+    /** Lets go of the embedded state (the last user closes it). */
     @PreDestroy
     void close() {
         if (embedded != null) {
@@ -169,11 +209,10 @@ public class StateStore {
     }
 
     private void rememberEmbedded(String flow, Map<String, Long> versions, Map<String, String> eventIds) throws SQLException {
-        try {
+        embedded(() -> {
             embedded.remember(flow, versions, eventIds, latestValidVersion());
-        } catch (RocksDBException e) {
-            throw new SQLException("The version store could not write: " + e.getMessage(), e);
-        }
+            return null;
+        });
     }
 
     /** The latest source version a stored one may be (see {@link #clearFutureVersions}). */
@@ -192,11 +231,7 @@ public class StateStore {
             return new HashMap<>();
         }
         if (embedded != null) {
-            try {
-                return embedded.versions(flow, keys, latestValidVersion());
-            } catch (RocksDBException e) {
-                throw new SQLException("The version store could not be read: " + e.getMessage(), e);
-            }
+            return embedded(() -> embedded.versions(flow, keys, latestValidVersion()));
         }
         try (Connection connection = dataSource.getConnection()) {
             return versions(connection, flow, keys);
@@ -461,6 +496,9 @@ public class StateStore {
     }
 
     public Optional<Checkpoint> checkpoint(String flow, String fileName) throws SQLException {
+        if (embedded != null) {
+            return Optional.ofNullable(embedded(() -> embedded.checkpoint(flow, fileName)));
+        }
         List<Checkpoint> found = new ArrayList<>(1);
         query("SELECT file_identity, completed_line FROM sync_file_checkpoints WHERE flow = ? AND file_name = ?",
                 row -> found.add(new Checkpoint(row.getString(1), row.getLong(2))), flow, fileName);
@@ -468,11 +506,25 @@ public class StateStore {
     }
 
     public void saveCheckpoint(String flow, String fileName, String fileIdentity, long completedLine) throws SQLException {
+        if (embedded != null) {
+            embedded(() -> {
+                embedded.saveCheckpoint(flow, fileName, fileIdentity, completedLine);
+                return null;
+            });
+            return;
+        }
         upsert("sync_file_checkpoints", List.of("flow", "file_name"), List.of("file_identity", "completed_line"),
                 flow, fileName, fileIdentity, completedLine);
     }
 
     public void clearCheckpoint(String flow, String fileName) throws SQLException {
+        if (embedded != null) {
+            embedded(() -> {
+                embedded.clearCheckpoint(flow, fileName);
+                return null;
+            });
+            return;
+        }
         update("DELETE FROM sync_file_checkpoints WHERE flow = ? AND file_name = ?", flow, fileName);
     }
 

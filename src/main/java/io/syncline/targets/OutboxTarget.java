@@ -53,7 +53,11 @@ public class OutboxTarget {
         Path dir = Path.of(config.dataDir(), "outbox", flow);
         Path file = dir.resolve(flow + "-" + LocalDate.now(ZoneOffset.UTC) + ".jsonl");
         synchronized (locks.computeIfAbsent(flow, f -> new Object())) {
-            Files.createDirectories(dir);
+            // a stat, not createDirectories: that one tries mkdir first and builds an exception when the folder exists
+            if (!Files.isDirectory(dir)) {
+                Files.createDirectories(dir);
+            }
+            // opened per chunk, not kept open: whoever reads the outbox may move a file away between two chunks
             try (FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                     StandardOpenOption.APPEND)) {
                 ByteBuffer buffer = ByteBuffer.wrap(bytes);

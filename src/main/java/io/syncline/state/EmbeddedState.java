@@ -23,21 +23,25 @@ import org.rocksdb.WriteBatch;
 import org.rocksdb.WriteOptions;
 
 /**
- * The last delivered version of every key of a single instance, in RocksDB beside the embedded H2 store: a log-structured
- * store, so a chunk's versions are one append to its write-ahead log and a sorted in-memory table, whatever the order of
- * the keys; H2's copy-on-write B-tree copied a page for each upserted row and was most of the file worker's time
- * (docs/benchmarks.md, issue 12). What the write-ahead log holds survives {@code kill -9}, as a committed H2 write does
+ * What a single instance writes for every chunk, in RocksDB beside its embedded H2 store: the last delivered version of
+ * every key, and the files' checkpoints. RocksDB is log-structured, so a chunk's versions are one append to its
+ * write-ahead log and a sorted in-memory table whatever the order of the keys; H2's copy-on-write B-tree copied a page
+ * for each upserted row, and each H2 commit wrote a chunk of its file: most of the file worker's time
+ * (docs/benchmarks.md, issue 12). What the write-ahead log holds survives {@code kill -9}, as a committed H2 write did
  * ({@code WRITE_DELAY=0}, no sync to the disk on commit either). Kafka Streams and Flink keep their state the same way.
  *
- * <p>A key is {@code flow NUL record key}; a value the version (epoch milliseconds, 8 bytes) and the event id. An older
- * version never replaces a newer one: the comparison and the write of one flow's chunk run under that flow's lock,
- * since one instance is the only writer of its embedded store.
+ * <p>A version's key is {@code 'v' flow NUL record key}, its value the version (epoch milliseconds, 8 bytes) and the
+ * event id; a checkpoint's key {@code 'c' flow NUL file name}, its value the completed line (8 bytes) and the file's
+ * identity. An older version never replaces a newer one: the comparison and the write of one flow's chunk run under
+ * that flow's lock, since one instance is the only writer of its embedded store.
  */
-final class EmbeddedVersions implements AutoCloseable {
+final class EmbeddedState implements AutoCloseable {
 
-    private static final Logger LOG = Logger.getLogger(EmbeddedVersions.class);
+    private static final Logger LOG = Logger.getLogger(EmbeddedState.class);
     /** One open database per folder in a process, shared by every store opened on it, closed with the last of them. */
-    private static final Map<Path, EmbeddedVersions> OPEN = new HashMap<>();
+    private static final Map<Path, EmbeddedState> OPEN = new HashMap<>();
+    private static final char VERSION = 'v';
+    private static final char CHECKPOINT = 'c';
 
     private final Path folder;
     private final LRUCache cache;
@@ -49,7 +53,7 @@ final class EmbeddedVersions implements AutoCloseable {
     private int users;
     private volatile boolean futureVersionReported;
 
-    private EmbeddedVersions(Path folder) throws RocksDBException {
+    private EmbeddedState(Path folder) throws RocksDBException {
         this.folder = folder;
         RocksDB.loadLibrary();
         // small memtables and cache: the heap is bounded (-Xmx256m) and so should be what lies beside it
@@ -69,12 +73,12 @@ final class EmbeddedVersions implements AutoCloseable {
     }
 
     /** The versions in {@code folder}, opened once per process. */
-    static EmbeddedVersions open(Path folder) throws RocksDBException {
+    static EmbeddedState open(Path folder) throws RocksDBException {
         Path absolute = folder.toAbsolutePath().normalize();
         synchronized (OPEN) {
-            EmbeddedVersions versions = OPEN.get(absolute);
+            EmbeddedState versions = OPEN.get(absolute);
             if (versions == null) {
-                versions = new EmbeddedVersions(absolute);
+                versions = new EmbeddedState(absolute);
                 OPEN.put(absolute, versions);
             }
             versions.users++;
@@ -89,7 +93,7 @@ final class EmbeddedVersions implements AutoCloseable {
             return versions;
         }
         List<String> asked = new ArrayList<>(keys);
-        List<byte[]> values = db.multiGetAsList(encodeKeys(flow, asked));
+        List<byte[]> values = db.multiGetAsList(encodeKeys(VERSION, flow, asked));
         for (int i = 0; i < values.size(); i++) {
             Long version = valid(values.get(i), latestValid);
             if (version != null) {
@@ -110,7 +114,7 @@ final class EmbeddedVersions implements AutoCloseable {
             return;
         }
         List<String> keys = new ArrayList<>(delivered.keySet());
-        List<byte[]> encoded = encodeKeys(flow, keys);
+        List<byte[]> encoded = encodeKeys(VERSION, flow, keys);
         synchronized (flowLocks.computeIfAbsent(flow, f -> new Object())) {
             List<byte[]> stored = db.multiGetAsList(encoded);
             try (WriteBatch batch = new WriteBatch()) {
@@ -144,17 +148,41 @@ final class EmbeddedVersions implements AutoCloseable {
         return null;
     }
 
-    private static List<byte[]> encodeKeys(String flow, List<String> keys) {
+    /** The completed line of a file and the identity of the file it was saved for; null: none saved. */
+    StateStore.Checkpoint checkpoint(String flow, String fileName) throws RocksDBException {
+        byte[] value = db.get(key(CHECKPOINT, flow, fileName));
+        if (value == null) {
+            return null;
+        }
+        ByteBuffer buffer = ByteBuffer.wrap(value);
+        long line = buffer.getLong();
+        return new StateStore.Checkpoint(new String(value, Long.BYTES, value.length - Long.BYTES, StandardCharsets.UTF_8), line);
+    }
+
+    void saveCheckpoint(String flow, String fileName, String fileIdentity, long completedLine) throws RocksDBException {
+        db.put(writeOptions, key(CHECKPOINT, flow, fileName), value(completedLine, fileIdentity));
+    }
+
+    void clearCheckpoint(String flow, String fileName) throws RocksDBException {
+        db.delete(writeOptions, key(CHECKPOINT, flow, fileName));
+    }
+
+    private static List<byte[]> encodeKeys(char kind, String flow, List<String> keys) {
         List<byte[]> encoded = new ArrayList<>(keys.size());
         for (String key : keys) {
-            encoded.add((flow + '\u0000' + key).getBytes(StandardCharsets.UTF_8));
+            encoded.add(key(kind, flow, key));
         }
         return encoded;
     }
 
-    private static byte[] value(long version, String eventId) {
-        byte[] id = eventId == null ? new byte[0] : eventId.getBytes(StandardCharsets.UTF_8);
-        return ByteBuffer.allocate(Long.BYTES + id.length).putLong(version).put(id).array();
+    private static byte[] key(char kind, String flow, String key) {
+        return (kind + flow + '\u0000' + key).getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** A number (a version, a line) and a text after it (an event id, a file's identity). */
+    private static byte[] value(long number, String text) {
+        byte[] bytes = text == null ? new byte[0] : text.getBytes(StandardCharsets.UTF_8);
+        return ByteBuffer.allocate(Long.BYTES + bytes.length).putLong(number).put(bytes).array();
     }
 
     /** Lets go of this user's share; the last one closes the database (its memtables are in the log already). */

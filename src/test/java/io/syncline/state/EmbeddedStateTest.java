@@ -13,6 +13,7 @@ import java.sql.Statement;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 import javax.sql.DataSource;
@@ -22,8 +23,11 @@ import org.junit.jupiter.api.Test;
 import io.syncline.support.DataDirResource;
 import io.syncline.support.StateDatabases;
 
-/** A single instance's versions in RocksDB beside its H2 file: what a killed process wrote, and what H2 held before. */
-class EmbeddedVersionsTest {
+/**
+ * A single instance's versions and file checkpoints in RocksDB beside its H2 file: what a killed process wrote, and what
+ * H2 held before.
+ */
+class EmbeddedStateTest {
 
     private static final String FLOW = "insurance-actuarial-risk";
     private static final long LATEST = Long.MAX_VALUE;
@@ -46,16 +50,17 @@ class EmbeddedVersionsTest {
             assertTrue(writer.waitFor(30, TimeUnit.SECONDS));
         }
 
-        try (EmbeddedVersions reopened = EmbeddedVersions.open(folder)) {
+        try (EmbeddedState reopened = EmbeddedState.open(folder)) {
             Map<String, Long> versions = reopened.versions(FLOW, List.of("RSK-1", "RSK-500", "RSK-1000", "RSK-1001"), LATEST);
             assertEquals(Map.of("RSK-1", 2001L, "RSK-500", 2500L, "RSK-1000", 3000L), versions);
+            assertEquals(new StateStore.Checkpoint("risk.csv/4096/1", 1001), reopened.checkpoint(FLOW, "risk.csv"));
         }
     }
 
-    /** Writes 1,000 versions in five chunks, says so and waits to be killed. */
+    /** Writes 1,000 versions in five chunks with a checkpoint after each, says so and waits to be killed. */
     public static final class Writer {
         public static void main(String[] args) throws Exception {
-            EmbeddedVersions versions = EmbeddedVersions.open(Path.of(args[0]));
+            EmbeddedState versions = EmbeddedState.open(Path.of(args[0]));
             for (int chunk = 0; chunk < 5; chunk++) {
                 Map<String, Long> delivered = new HashMap<>();
                 Map<String, String> eventIds = new HashMap<>();
@@ -64,6 +69,7 @@ class EmbeddedVersionsTest {
                     eventIds.put("RSK-" + i, "e" + i);
                 }
                 versions.remember(FLOW, delivered, eventIds, LATEST);
+                versions.saveCheckpoint(FLOW, "risk.csv", "risk.csv/4096/1", (chunk + 1) * 200 + 1);
             }
             System.out.println("written");
             System.out.flush();
@@ -72,27 +78,32 @@ class EmbeddedVersionsTest {
     }
 
     @Test
-    void versionsAnEarlierReleaseKeptInH2MoveToRocksDbOnceAndNeverOverANewerOne() throws Exception {
+    void versionsAndCheckpointsAnEarlierReleaseKeptInH2MoveToRocksDbOnceAndNeverOverNewerOnes() throws Exception {
         Path dataDir = Path.of("target", "test-data", "moved-versions").toAbsolutePath();
         DataDirResource.deleteRecursively(dataDir);
         DataSource h2 = StateDatabases.h2(dataDir);
         StateStore store = new StateStore(h2, StateStoreTest.config());
         store.remember(FLOW, Map.of("NEWER-IN-ROCKSDB", 5000L), Map.of("NEWER-IN-ROCKSDB", "e-new"));
+        store.saveCheckpoint(FLOW, "b.csv", "b.csv/2", 800);
         // as an earlier release left them: in H2's table
         try (Connection connection = h2.getConnection(); Statement insert = connection.createStatement()) {
             insert.executeUpdate("INSERT INTO sync_versions (flow, record_key, source_version, event_id) VALUES"
                     + " ('" + FLOW + "', 'ONLY-IN-H2', 1000, 'e1'), ('" + FLOW + "', 'NEWER-IN-ROCKSDB', 4000, 'e-old'),"
                     + " ('other-flow', 'ONLY-IN-H2', 7000, 'e2')");
+            insert.executeUpdate("INSERT INTO sync_file_checkpoints (flow, file_name, file_identity, completed_line) VALUES"
+                    + " ('" + FLOW + "', 'a.csv', 'a.csv/1', 400), ('" + FLOW + "', 'b.csv', 'b.csv/2', 200)");
         }
 
         StateStore reopened = new StateStore(h2, StateStoreTest.config());
         assertEquals(Map.of("ONLY-IN-H2", 1000L, "NEWER-IN-ROCKSDB", 5000L),
                 reopened.versions(FLOW, List.of("ONLY-IN-H2", "NEWER-IN-ROCKSDB")));
         assertEquals(Map.of("ONLY-IN-H2", 7000L), reopened.versions("other-flow", List.of("ONLY-IN-H2")));
+        assertEquals(Optional.of(new StateStore.Checkpoint("a.csv/1", 400)), reopened.checkpoint(FLOW, "a.csv"));
+        assertEquals(Optional.of(new StateStore.Checkpoint("b.csv/2", 800)), reopened.checkpoint(FLOW, "b.csv"));
         try (Connection connection = h2.getConnection(); Statement count = connection.createStatement();
-                ResultSet rows = count.executeQuery("SELECT COUNT(*) FROM sync_versions")) {
+                ResultSet rows = count.executeQuery("SELECT (SELECT COUNT(*) FROM sync_versions) + (SELECT COUNT(*) FROM sync_file_checkpoints)")) {
             rows.next();
-            assertEquals(0, rows.getInt(1), "H2's table is emptied once its versions moved");
+            assertEquals(0, rows.getInt(1), "H2's tables are emptied once their rows moved");
         }
         store.close();
         reopened.close();

@@ -8,8 +8,11 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
+import java.util.HashSet;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 
 import org.jboss.logging.Logger;
 import org.rocksdb.BlockBasedTableConfig;
@@ -32,8 +35,9 @@ import org.rocksdb.WriteOptions;
  *
  * <p>A version's key is {@code 'v' flow NUL record key}, its value the version (epoch milliseconds, 8 bytes) and the
  * event id; a checkpoint's key {@code 'c' flow NUL file name}, its value the completed line (8 bytes) and the file's
- * identity. An older version never replaces a newer one: the comparison and the write of one flow's chunk run under
- * that flow's lock, since one instance is the only writer of its embedded store.
+ * identity. An older version never replaces a newer one: a chunk holds its keys from its stale check to its version
+ * write ({@link #hold}), and a write without a hold compares and writes under its flow's lock; one instance is the
+ * only writer of its embedded store.
  */
 final class EmbeddedState implements AutoCloseable {
 
@@ -50,6 +54,8 @@ final class EmbeddedState implements AutoCloseable {
     private final RocksDB db;
     private final WriteOptions writeOptions;
     private final Map<String, Object> flowLocks = new ConcurrentHashMap<>();
+    /** The keys (flow NUL key) of chunks between their stale check and their version write; guarded by itself. */
+    private final Set<String> heldKeys = new HashSet<>();
     private int users;
     private volatile boolean futureVersionReported;
 
@@ -146,6 +152,70 @@ final class EmbeddedState implements AutoCloseable {
                     + " none, and the next update of its key replaces it");
         }
         return null;
+    }
+
+    /**
+     * Waits until no other chunk holds any of these keys, then holds them all. A chunk never holds some keys while it
+     * waits for others, so two chunks cannot wait on each other. Like PostgreSQL's advisory locks on a shared store, a
+     * hold lasts from the stale check to the version write (or the chunk's end): two versions of one key reach the
+     * target in version order whichever intake of the instance takes them.
+     */
+    List<String> hold(String flow, Collection<String> keys) throws InterruptedException {
+        List<String> ids = new ArrayList<>(keys.size());
+        for (String key : keys) {
+            ids.add(flow + '\u0000' + key);
+        }
+        long since = System.nanoTime();
+        synchronized (heldKeys) {
+            while (anyHeld(ids)) {
+                heldKeys.wait(TimeUnit.SECONDS.toMillis(30));
+                long waited = TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - since);
+                if (waited >= 30 && anyHeld(ids)) {
+                    LOG.warnf("Flow %s: a chunk has waited %d s for keys another chunk holds (that chunk's delivery is"
+                            + " still being tried)", flow, waited);
+                }
+            }
+            heldKeys.addAll(ids);
+        }
+        return ids;
+    }
+
+    private boolean anyHeld(List<String> ids) {
+        for (String id : ids) {
+            if (heldKeys.contains(id)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Lets go of keys {@link #hold} returned. */
+    void letGo(List<String> ids) {
+        synchronized (heldKeys) {
+            for (String id : ids) {
+                heldKeys.remove(id);
+            }
+            heldKeys.notifyAll();
+        }
+    }
+
+    /**
+     * Writes the versions of held keys that are newer than {@code before}, what was stored when they were taken: no
+     * other chunk wrote them since, so there is nothing to read again.
+     */
+    void rememberHeld(String flow, Map<String, Long> delivered, Map<String, String> eventIds, Map<String, Long> before)
+            throws RocksDBException {
+        try (WriteBatch batch = new WriteBatch()) {
+            for (Map.Entry<String, Long> version : delivered.entrySet()) {
+                Long stored = before.get(version.getKey());
+                if (stored == null || version.getValue() > stored) {
+                    batch.put(key(VERSION, flow, version.getKey()), value(version.getValue(), eventIds.get(version.getKey())));
+                }
+            }
+            if (batch.count() > 0) {
+                db.write(writeOptions, batch);
+            }
+        }
     }
 
     /** The completed line of a file and the identity of the file it was saved for; null: none saved. */

@@ -264,25 +264,29 @@ public class StateStore {
     }
 
     /**
-     * A chunk's hold on its keys, from the stale check until its versions are written: on a shared store no other
-     * instance (or consumer) checks, publishes or writes any of these keys meanwhile, so two versions of one key reach
-     * the target in version order. One transaction holding PostgreSQL advisory locks, one per key, released by its
-     * commit or rollback. On the embedded store (one instance) it holds nothing and writes at once.
+     * A chunk's hold on its keys, from the stale check until its versions are written: no other instance, consumer or
+     * intake checks, publishes or writes any of these keys meanwhile, so two versions of one key reach the target in
+     * version order. On a shared store one transaction holding PostgreSQL advisory locks, one per key, released by its
+     * commit or rollback; on the embedded store the instance's own hold ({@link EmbeddedState#hold}). On an H2 store
+     * without RocksDB (in memory) it holds nothing and writes at once.
      */
     public final class KeyHold implements AutoCloseable {
         private final String flow;
         private final Connection connection;
+        private final List<String> embeddedKeys;
         private final Map<String, Long> versions;
+        private boolean open = true;
 
-        private KeyHold(String flow, Connection connection, Map<String, Long> versions) {
+        private KeyHold(String flow, Connection connection, List<String> embeddedKeys, Map<String, Long> versions) {
             this.flow = flow;
             this.connection = connection;
+            this.embeddedKeys = embeddedKeys;
             this.versions = versions;
         }
 
-        /** Whether other instances wait for this hold (a shared store), rather than nothing being held. */
+        /** Whether other chunks wait for this hold until it is closed, rather than nothing being held. */
         public boolean holdsKeys() {
-            return connection != null;
+            return connection != null || embeddedKeys != null;
         }
 
         /** The versions delivered before, read once the keys were held. */
@@ -292,13 +296,18 @@ public class StateStore {
 
         /** Writes the delivered versions and lets go of the keys. */
         public void remember(Map<String, Long> delivered, Map<String, String> eventIds) throws SQLException {
-            if (connection == null) {
-                StateStore.this.remember(flow, delivered, eventIds);
-                return;
-            }
             try {
-                writeVersions(connection, flow, delivered, eventIds);
-                connection.commit();
+                if (embeddedKeys != null) {
+                    embedded(() -> {
+                        embedded.rememberHeld(flow, delivered, eventIds, versions);
+                        return null;
+                    });
+                } else if (connection == null) {
+                    StateStore.this.remember(flow, delivered, eventIds);
+                } else if (!delivered.isEmpty()) {
+                    writeVersions(connection, flow, delivered, eventIds);
+                    connection.commit();
+                }
             } finally {
                 close();
             }
@@ -306,7 +315,14 @@ public class StateStore {
 
         /** Lets go of the keys without writing (nothing was delivered, or the chunk failed). Idempotent. */
         @Override
-        public void close() {
+        public synchronized void close() {
+            if (!open) {
+                return;
+            }
+            open = false;
+            if (embeddedKeys != null) {
+                embedded.letGo(embeddedKeys);
+            }
             if (connection == null) {
                 return;
             }
@@ -324,8 +340,23 @@ public class StateStore {
 
     /** Holds the keys (see {@link KeyHold}) and reads their versions. */
     public KeyHold hold(String flow, Collection<String> keys) throws SQLException {
+        if (embedded != null && !keys.isEmpty()) {
+            List<String> held;
+            try {
+                held = embedded.hold(flow, keys);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new SQLException("Interrupted while waiting for keys another chunk holds", e);
+            }
+            try {
+                return new KeyHold(flow, null, held, versions(flow, keys));
+            } catch (SQLException | RuntimeException e) {
+                embedded.letGo(held);
+                throw e;
+            }
+        }
         if (!postgresql || keys.isEmpty()) {
-            return new KeyHold(flow, null, versions(flow, keys));
+            return new KeyHold(flow, null, null, versions(flow, keys));
         }
         Connection connection = dataSource.getConnection();
         try {
@@ -340,7 +371,7 @@ public class StateStore {
                 lock.setArray(1, connection.createArrayOf("bigint", lockIds.toArray()));
                 lock.executeQuery().close();
             }
-            return new KeyHold(flow, connection, versions(connection, flow, keys));
+            return new KeyHold(flow, connection, null, versions(connection, flow, keys));
         } catch (SQLException | RuntimeException e) {
             connection.rollback();
             connection.close();

@@ -14,14 +14,13 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 
-import org.junit.jupiter.api.Test;
-
-import io.syncline.support.StateDatabases;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * Two instances sharing one PostgreSQL store each take a version of the same key at the same moment, round after round,
- * as two webhooks (or a webhook and the nightly file) arriving at two instances would: the target never receives an
- * older version after a newer one.
+ * Two instances sharing one PostgreSQL store, or two intakes of one instance on its embedded store, each take a version
+ * of the same key at the same moment, round after round, as two webhooks (or a webhook and the nightly file) would: the
+ * target never receives an older version after a newer one.
  */
 class VersionRaceTest {
 
@@ -29,11 +28,12 @@ class VersionRaceTest {
     static final String FLOW = "race";
     static final String KEY = "CLM-1";
 
-    @Test
-    void twoInstancesRacingVersionsOfOneKeyDeliverThemInVersionOrder() throws Exception {
-        try (StateDatabases.Postgres postgres = new StateDatabases.Postgres()) {
-            StateStore first = new StateStore(postgres.dataSource(), StateStoreTest.config());
-            StateStore second = new StateStore(postgres.dataSource(), StateStoreTest.config());
+    @ParameterizedTest
+    @ValueSource(strings = { "h2", "postgresql" })
+    void twoDeliveriesRacingVersionsOfOneKeyDeliverThemInVersionOrder(String database) throws Exception {
+        try (StateStoreTest.Database db = StateStoreTest.Database.of(database, "version-race")) {
+            StateStore first = db.store();
+            StateStore second = db.store();
             List<Long> target = Collections.synchronizedList(new ArrayList<>());
             CyclicBarrier together = new CyclicBarrier(2);
             ExecutorService instances = Executors.newFixedThreadPool(2);

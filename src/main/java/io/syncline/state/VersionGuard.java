@@ -24,16 +24,16 @@ import io.syncline.record.Envelope;
  * The stale-version guard: a record older than the version already delivered for its key is not published, so a
  * nightly reconciliation file never overwrites a newer real-time update. On a replay from the dead letters the same
  * version is skipped too: what was meanwhile delivered is not delivered twice. Skips are counted as
- * {@code stale-skipped}. On a store several instances share, the stale check, the publishing and the version write of a
- * chunk hold its keys (see {@link StateStore.KeyHold}): two versions of one key reach the target in version order
- * whichever instance or intake takes them.
+ * {@code stale-skipped}. The stale check, the publishing and the version write of a chunk hold its keys (see
+ * {@link StateStore.KeyHold}): two versions of one key reach the target in version order whichever instance or intake
+ * takes them.
  */
 @ApplicationScoped
 @Named("versionGuard")
 public class VersionGuard {
 
     private static final Logger LOG = Logger.getLogger(VersionGuard.class);
-    /** The chunk's hold on its keys on a shared store, from the stale check until its versions are written. */
+    /** The chunk's hold on its keys, from the stale check until its versions are written. */
     static final String KEY_HOLD = "syncKeyHold";
 
     private final StateStore store;

@@ -78,17 +78,17 @@ final class EmbeddedState implements AutoCloseable {
         this.writeOptions = new WriteOptions();
     }
 
-    /** The versions in {@code folder}, opened once per process. */
+    /** The state in {@code folder}, opened once per process. */
     static EmbeddedState open(Path folder) throws RocksDBException {
         Path absolute = folder.toAbsolutePath().normalize();
         synchronized (OPEN) {
-            EmbeddedState versions = OPEN.get(absolute);
-            if (versions == null) {
-                versions = new EmbeddedState(absolute);
-                OPEN.put(absolute, versions);
+            EmbeddedState state = OPEN.get(absolute);
+            if (state == null) {
+                state = new EmbeddedState(absolute);
+                OPEN.put(absolute, state);
             }
-            versions.users++;
-            return versions;
+            state.users++;
+            return state;
         }
     }
 

@@ -83,7 +83,7 @@ public class StateStore {
     private final DataSource dataSource;
     private final SyncConfig config;
     private final boolean postgresql;
-    /** The versions of a single instance whose H2 store is a file: in RocksDB beside it; null: in the database. */
+    /** A single instance's versions and checkpoints, in RocksDB beside its H2 file; null: in the database. */
     private final EmbeddedState embedded;
 
     @Inject

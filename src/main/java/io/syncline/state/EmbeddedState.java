@@ -11,7 +11,6 @@ import java.util.List;
 import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 import org.jboss.logging.Logger;
@@ -35,9 +34,8 @@ import org.rocksdb.WriteOptions;
  *
  * <p>A version's key is {@code 'v' flow NUL record key}, its value the version (epoch milliseconds, 8 bytes) and the
  * event id; a checkpoint's key {@code 'c' flow NUL file name}, its value the completed line (8 bytes) and the file's
- * identity. An older version never replaces a newer one: a chunk holds its keys from its stale check to its version
- * write ({@link #hold}), and a write without a hold compares and writes under its flow's lock; one instance is the
- * only writer of its embedded store.
+ * identity. An older version never replaces a newer one: every write of versions holds its keys from the read of the
+ * stored ones to the write ({@link #hold}); one instance is the only writer of its embedded store.
  */
 final class EmbeddedState implements AutoCloseable {
 
@@ -53,7 +51,6 @@ final class EmbeddedState implements AutoCloseable {
     private final Options options;
     private final RocksDB db;
     private final WriteOptions writeOptions;
-    private final Map<String, Object> flowLocks = new ConcurrentHashMap<>();
     /** The keys (flow NUL key) of chunks between their stale check and their version write; guarded by itself. */
     private final Set<String> heldKeys = new HashSet<>();
     private int users;
@@ -92,7 +89,11 @@ final class EmbeddedState implements AutoCloseable {
         }
     }
 
-    /** The stored versions of those keys that have one no later than {@code latestValid}. */
+    /**
+     * The stored versions of those keys that have one no later than {@code latestValid}. A later one (written before
+     * source timestamps were bounded) counts as none: it would make every real update of its key look stale for ever,
+     * so the next update replaces it.
+     */
     Map<String, Long> versions(String flow, Collection<String> keys, long latestValid) throws RocksDBException {
         Map<String, Long> versions = new HashMap<>();
         if (keys.isEmpty()) {
@@ -107,35 +108,6 @@ final class EmbeddedState implements AutoCloseable {
             }
         }
         return versions;
-    }
-
-    /**
-     * Writes the delivered versions that are newer than the stored ones, in one batch. A stored version later than
-     * {@code latestValid} (written before source timestamps were bounded) counts as none: it would make every real
-     * update of its key look stale for ever, so the next update replaces it.
-     */
-    void remember(String flow, Map<String, Long> delivered, Map<String, String> eventIds, long latestValid)
-            throws RocksDBException {
-        if (delivered.isEmpty()) {
-            return;
-        }
-        List<String> keys = new ArrayList<>(delivered.keySet());
-        List<byte[]> encoded = encodeKeys(VERSION, flow, keys);
-        synchronized (flowLocks.computeIfAbsent(flow, f -> new Object())) {
-            List<byte[]> stored = db.multiGetAsList(encoded);
-            try (WriteBatch batch = new WriteBatch()) {
-                for (int i = 0; i < keys.size(); i++) {
-                    long version = delivered.get(keys.get(i));
-                    Long before = valid(stored.get(i), latestValid);
-                    if (before == null || version > before) {
-                        batch.put(encoded.get(i), value(version, eventIds.get(keys.get(i))));
-                    }
-                }
-                if (batch.count() > 0) {
-                    db.write(writeOptions, batch);
-                }
-            }
-        }
     }
 
     private Long valid(byte[] value, long latestValid) {

@@ -212,11 +212,14 @@ public class StateStore {
         }
     }
 
+    /** Writes versions on the embedded store as a chunk does: its keys held, the stored versions read, the newer written. */
     private void rememberEmbedded(String flow, Map<String, Long> versions, Map<String, String> eventIds) throws SQLException {
-        embedded(() -> {
-            embedded.remember(flow, versions, eventIds, latestValidVersion());
-            return null;
-        });
+        if (versions.isEmpty()) {
+            return;
+        }
+        try (KeyHold hold = hold(flow, versions.keySet())) {
+            hold.remember(versions, eventIds);
+        }
     }
 
     /** The latest source version a stored one may be (see {@link #clearFutureVersions}). */
@@ -727,7 +730,7 @@ public class StateStore {
      * of the key is delivered and becomes the version to beat.
      */
     private void clearFutureVersions(Connection connection) throws SQLException {
-        long latest = System.currentTimeMillis() + config.limits().maxClockSkew().toMillis();
+        long latest = latestValidVersion();
         try (PreparedStatement delete = connection.prepareStatement("DELETE FROM sync_versions WHERE source_version > ?")) {
             delete.setLong(1, latest);
             int cleared = delete.executeUpdate();

@@ -57,7 +57,7 @@ class EmbeddedStateTest {
         }
     }
 
-    /** Writes 1,000 versions in five chunks with a checkpoint after each, says so and waits to be killed. */
+    /** Writes 1,000 versions in five chunks with a checkpoint after each, says so and waits to be killed (or for its input to close). */
     public static final class Writer {
         public static void main(String[] args) throws Exception {
             EmbeddedState versions = EmbeddedState.open(Path.of(args[0]));
@@ -68,12 +68,15 @@ class EmbeddedStateTest {
                     delivered.put("RSK-" + i, 2000L + i);
                     eventIds.put("RSK-" + i, "e" + i);
                 }
-                versions.remember(FLOW, delivered, eventIds, LATEST);
+                List<String> held = versions.hold(FLOW, delivered.keySet());
+                versions.rememberHeld(FLOW, delivered, eventIds, versions.versions(FLOW, delivered.keySet(), LATEST));
+                versions.letGo(held);
                 versions.saveCheckpoint(FLOW, "risk.csv", "risk.csv/4096/1", (chunk + 1) * 200 + 1);
             }
             System.out.println("written");
             System.out.flush();
-            Thread.sleep(TimeUnit.MINUTES.toMillis(5));
+            // blocks until the test kills this process; if the test itself dies, its end of the pipe closes and this returns
+            System.in.read();
         }
     }
 

@@ -4,9 +4,13 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
+import jakarta.enterprise.event.Observes;
 import jakarta.inject.Named;
 import jakarta.inject.Singleton;
 import jakarta.jms.Connection;
@@ -22,6 +26,7 @@ import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
 import org.apache.camel.Producer;
 import org.apache.camel.Suspendable;
+import org.apache.camel.spi.CamelEvent.CamelContextStoppingEvent;
 import org.apache.camel.support.DefaultComponent;
 import org.apache.camel.support.DefaultConsumer;
 import org.apache.camel.support.DefaultEndpoint;
@@ -58,9 +63,20 @@ public class QueueChunksComponent extends DefaultComponent {
     static final Duration RECONNECT_DELAY = Duration.ofSeconds(1);
 
     private final ConnectionFactory connectionFactory;
+    /** The consumers whose threads run, so that a shutdown can tell all of them at once. */
+    private final Set<QueueConsumer> running = ConcurrentHashMap.newKeySet();
 
     QueueChunksComponent(ConnectionFactory connectionFactory) {
         this.connectionFactory = connectionFactory;
+    }
+
+    /**
+     * Camel stops its routes one after the other, and each consumer's stop waits for its idle receive (up to
+     * {@link #IDLE_RECEIVE_MS}): a shutdown waited for them in turn, several seconds. Told all at once, they wind down
+     * together, each finishing (and committing) the chunk it holds, and every route's stop finds its consumer done.
+     */
+    void windDown(@Observes CamelContextStoppingEvent event) {
+        running.forEach(QueueConsumer::signalStop);
     }
 
     @Override
@@ -108,7 +124,7 @@ public class QueueChunksComponent extends DefaultComponent {
 
         private final QueueEndpoint endpoint;
         /** Consumer threads run while their generation is the current one: a stop or suspend starts a new one. */
-        private volatile int generation;
+        private final AtomicInteger generation = new AtomicInteger();
         private ExecutorService threads;
 
         QueueConsumer(QueueEndpoint endpoint, Processor processor) {
@@ -142,7 +158,8 @@ public class QueueChunksComponent extends DefaultComponent {
             if (threads != null) {
                 return;
             }
-            int current = ++generation;
+            int current = generation.incrementAndGet();
+            running.add(this);
             threads = getEndpoint().getCamelContext().getExecutorServiceManager()
                     .newFixedThreadPool(this, "sync-queue " + endpoint.queue, endpoint.consumers);
             for (int i = 0; i < endpoint.consumers; i++) {
@@ -150,8 +167,14 @@ public class QueueChunksComponent extends DefaultComponent {
             }
         }
 
+        /** Consumer threads end once their chunk is done or their idle receive returns; nothing waits here. */
+        void signalStop() {
+            generation.incrementAndGet();
+        }
+
         private synchronized void stopConsumers() {
-            generation++;
+            generation.incrementAndGet();
+            running.remove(this);
             if (threads != null) {
                 // a chunk in the route finishes (and commits); idle receives return within IDLE_RECEIVE_MS
                 getEndpoint().getCamelContext().getExecutorServiceManager().shutdownGraceful(threads);
@@ -160,7 +183,7 @@ public class QueueChunksComponent extends DefaultComponent {
         }
 
         private void consume(int mine) {
-            while (mine == generation) {
+            while (mine == generation.get()) {
                 Session session = null;
                 MessageConsumer consumer = null;
                 try {
@@ -168,14 +191,14 @@ public class QueueChunksComponent extends DefaultComponent {
                     connection.start();
                     session = connection.createSession(true, Session.SESSION_TRANSACTED);
                     consumer = session.createConsumer(session.createQueue(endpoint.queue));
-                    while (mine == generation) {
+                    while (mine == generation.get()) {
                         List<Message> chunk = receiveChunk(consumer);
                         if (!chunk.isEmpty()) {
                             deliver(session, chunk);
                         }
                     }
                 } catch (JMSException | RuntimeException e) {
-                    if (mine == generation) {
+                    if (mine == generation.get()) {
                         LOG.warnf("Queue %s: consumer lost its session (%s); the chunk in flight goes back to the queue,"
                                 + " retrying in %d s", endpoint.queue, e.getMessage(), RECONNECT_DELAY.toSeconds());
                         pause();

@@ -134,6 +134,7 @@ final class Benchmark {
     private Map<String, Object> startup() throws Exception {
         List<Double> readySeconds = new ArrayList<>();
         List<Double> idleRss = new ArrayList<>();
+        List<Double> stopSeconds = new ArrayList<>();
         for (int i = 0; i < sizes.startups(); i++) {
             Path dataDir = out.resolve("startup-" + i);
             deleteTree(dataDir);
@@ -142,6 +143,10 @@ final class Benchmark {
             try (PackagedApp app = PackagedApp.start(dataDir, Map.of(), jvmOptions("startup-" + i), log)) {
                 readySeconds.add(RealtimeLoad.round(app.readyAfter().toMillis() / 1000.0));
                 idleRss.add(RealtimeLoad.round(settledRss(app.pid())));
+                // a restart is a stop and a start: SIGTERM, as an orchestrator sends it, to the process's exit
+                long stopping = System.nanoTime();
+                app.terminate();
+                stopSeconds.add(RealtimeLoad.round((System.nanoTime() - stopping) / 1e9));
             }
         }
         Map<String, Object> m = new LinkedHashMap<>();
@@ -149,6 +154,8 @@ final class Benchmark {
         m.put("readySecondsMedian", median(readySeconds));
         m.put("idleRssMiB", idleRss);
         m.put("idleRssMiBMedian", median(idleRss));
+        m.put("stopSeconds", stopSeconds);
+        m.put("stopSecondsMedian", median(stopSeconds));
         return m;
     }
 

@@ -130,7 +130,7 @@ public final class PackagedApp implements AutoCloseable {
     }
 
     /** SIGTERM, as an orchestrator stops it; its exit code once it has exited. */
-    int terminate() throws InterruptedException {
+    public int terminate() throws InterruptedException {
         process.destroy();
         if (!process.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)) {
             process.destroyForcibly().waitFor();

@@ -39,6 +39,32 @@ final class ProcessMemory {
         }
     }
 
+    /**
+     * CPU seconds of the JIT compiler's threads so far ({@code C1 CompilerThread…}, {@code C2 CompilerThread…}): a
+     * run where they take a large share was measured cold, before the hot code was compiled. A compiler thread the
+     * JVM ends takes its seconds with it, so this is a lower bound.
+     */
+    static double compilerCpuSeconds(long pid) {
+        Path tasks = Path.of("/proc", Long.toString(pid), "task");
+        long ticks = 0;
+        try (var threads = Files.list(tasks)) {
+            for (Path thread : (Iterable<Path>) threads::iterator) {
+                try {
+                    if (Files.readString(thread.resolve("comm")).strip().matches("C[12] CompilerThre.*")) {
+                        String stat = Files.readString(thread.resolve("stat"));
+                        String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                        ticks += Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
+                    }
+                } catch (IOException ended) {
+                    // the thread ended between the listing and the read
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return ticks / TICKS_PER_SECOND;
+    }
+
     private static double field(long pid, String name) {
         try {
             for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid), "status"))) {

@@ -46,7 +46,7 @@ final class RealtimeLoad implements AutoCloseable {
 
     /** What one run at a fixed rate measured. */
     record Step(double rate, int sent, int accepted, int refused, Histogram acceptanceMicros, Histogram endToEndMicros,
-            long backlogAtLastSend, boolean drained, double drainSeconds) {
+            long backlogAtLastSend, boolean drained, double drainSeconds, double cpuMsPerEvent, double compilerShare) {
 
         /**
          * Nothing queued up without bound: every request accepted, both p99 under a second, and what was still in
@@ -70,6 +70,9 @@ final class RealtimeLoad implements AutoCloseable {
             m.put("drained", drained);
             m.put("drainSeconds", round(drainSeconds));
             m.put("sustained", sustained());
+            // the application's CPU over the whole run (warm-up included), and the JIT compiler's part of it
+            m.put("cpuMsPerEvent", round(cpuMsPerEvent));
+            m.put("compilerShare", round(compilerShare));
             return m;
         }
     }
@@ -101,6 +104,8 @@ final class RealtimeLoad implements AutoCloseable {
                 }
             }
         });
+        double cpuBefore = ProcessMemory.cpuSeconds(app.pid());
+        double compilerBefore = ProcessMemory.compilerCpuSeconds(app.pid());
         URI uri = URI.create(app.url("/webhooks/insurance-claims"));
         long interval = (long) (1e9 / rate);
         long start = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(20);
@@ -142,8 +147,10 @@ final class RealtimeLoad implements AutoCloseable {
             drained = false;
         }
         double drainSeconds = (System.nanoTime() - lastSent) / 1e9;
+        double cpu = ProcessMemory.cpuSeconds(app.pid()) - cpuBefore;
+        double compiler = ProcessMemory.compilerCpuSeconds(app.pid()) - compilerBefore;
         return new Step(rate, total - warmUpCount, accepted.get() - warmUpCount, refused.get(), acceptance, endToEnd,
-                backlog, drained, drainSeconds);
+                backlog, drained, drainSeconds, cpu * 1000 / total, cpu > 0 ? compiler / cpu : 0);
     }
 
     private static String claim(long number) {

@@ -71,9 +71,9 @@ public class QueueChunksComponent extends DefaultComponent {
     }
 
     /**
-     * Camel stops its routes one after the other, and each consumer's stop waits for its idle receive (up to
-     * {@link #IDLE_RECEIVE_MS}): a shutdown waited for them in turn, several seconds. Told all at once, they wind down
-     * together, each finishing (and committing) the chunk it holds, and every route's stop finds its consumer done.
+     * When Camel starts stopping, every consumer is told at once. Camel stops its routes one after the other and each
+     * consumer's stop waits for its idle receive (up to {@link #IDLE_RECEIVE_MS}); told together, they wind down
+     * together, each finishing (and committing) the chunk it holds, and each route's stop finds its consumer done.
      */
     void windDown(@Observes CamelContextStoppingEvent event) {
         running.forEach(QueueConsumer::signalStop);

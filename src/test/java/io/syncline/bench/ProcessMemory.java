@@ -30,13 +30,18 @@ final class ProcessMemory {
     /** User plus system CPU seconds the process used so far, all its threads. */
     static double cpuSeconds(long pid) {
         try {
-            String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
-            // after the command name in parentheses: state is field 3, utime 14, stime 15
-            String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-            return (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) / TICKS_PER_SECOND;
+            return cpuTicks(Path.of("/proc", Long.toString(pid), "stat")) / TICKS_PER_SECOND;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** User plus system clock ticks from a process's or a thread's {@code stat}. */
+    private static long cpuTicks(Path stat) throws IOException {
+        String line = Files.readString(stat);
+        // after the command name in parentheses: state is field 3, utime 14, stime 15
+        String[] fields = line.substring(line.lastIndexOf(')') + 2).split(" ");
+        return Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
     }
 
     /**
@@ -51,9 +56,7 @@ final class ProcessMemory {
             for (Path thread : (Iterable<Path>) threads::iterator) {
                 try {
                     if (Files.readString(thread.resolve("comm")).strip().matches("C[12] CompilerThre.*")) {
-                        String stat = Files.readString(thread.resolve("stat"));
-                        String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-                        ticks += Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
+                        ticks += cpuTicks(thread.resolve("stat"));
                     }
                 } catch (IOException ended) {
                     // the thread ended between the listing and the read

@@ -4,8 +4,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -25,6 +23,7 @@ import org.apache.camel.Endpoint;
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
 import org.apache.camel.Producer;
+import org.apache.camel.Route;
 import org.apache.camel.Suspendable;
 import org.apache.camel.spi.CamelEvent.CamelContextStoppingEvent;
 import org.apache.camel.support.DefaultComponent;
@@ -63,8 +62,6 @@ public class QueueChunksComponent extends DefaultComponent {
     static final Duration RECONNECT_DELAY = Duration.ofSeconds(1);
 
     private final ConnectionFactory connectionFactory;
-    /** The consumers whose threads run, so that a shutdown can tell all of them at once. */
-    private final Set<QueueConsumer> running = ConcurrentHashMap.newKeySet();
 
     QueueChunksComponent(ConnectionFactory connectionFactory) {
         this.connectionFactory = connectionFactory;
@@ -76,7 +73,8 @@ public class QueueChunksComponent extends DefaultComponent {
      * together, each finishing (and committing) the chunk it holds, and each route's stop finds its consumer done.
      */
     void windDown(@Observes CamelContextStoppingEvent event) {
-        running.forEach(QueueConsumer::signalStop);
+        event.getContext().getRoutes().stream().map(Route::getConsumer).filter(QueueConsumer.class::isInstance)
+                .map(QueueConsumer.class::cast).forEach(QueueConsumer::signalStop);
     }
 
     @Override
@@ -159,7 +157,6 @@ public class QueueChunksComponent extends DefaultComponent {
                 return;
             }
             int current = generation.incrementAndGet();
-            running.add(this);
             threads = getEndpoint().getCamelContext().getExecutorServiceManager()
                     .newFixedThreadPool(this, "sync-queue " + endpoint.queue, endpoint.consumers);
             for (int i = 0; i < endpoint.consumers; i++) {
@@ -167,14 +164,16 @@ public class QueueChunksComponent extends DefaultComponent {
             }
         }
 
-        /** Consumer threads end once their chunk is done or their idle receive returns; nothing waits here. */
+        /**
+         * Consumer threads end once their chunk is done or their idle receive returns; nothing waits here. A consumer
+         * without threads only moves to a new generation, which its next start does anyway.
+         */
         void signalStop() {
             generation.incrementAndGet();
         }
 
         private synchronized void stopConsumers() {
             generation.incrementAndGet();
-            running.remove(this);
             if (threads != null) {
                 // a chunk in the route finishes (and commits); idle receives return within IDLE_RECEIVE_MS
                 getEndpoint().getCamelContext().getExecutorServiceManager().shutdownGraceful(threads);

@@ -256,11 +256,8 @@ class FlowFoldersIT {
      * settings show in the catalog a moment before its new routes answer); any other answer fails.
      */
     private static void acceptedSoon(PackagedApp app, String path, String body) {
-        await().atMost(Duration.ofSeconds(20)).until(() -> {
-            HttpResponse<String> answer = app.postJson(path, body);
-            assertTrue(answer.statusCode() == 202 || answer.statusCode() == 503, answer.statusCode() + " " + answer.body());
-            return answer.statusCode() == 202;
-        });
+        HttpResponse<String> answer = answerOnceReloaded(app, path, body);
+        assertEquals(202, answer.statusCode(), answer.body());
     }
 
     /**

@@ -77,6 +77,9 @@ final class BenchmarkTable {
                 "ms", null, null, null));
         rows.add(new Row("CPU per webhook event at " + rate + "/s, " + tuned.get("consumers") + " consumers",
                 number(tunedFixed.get("cpuMsPerEvent")), "ms", null, null, null));
+        // the other side of the same 2 cores: what the benchmark's own JVM spent sending and receiving each event
+        rows.add(new Row("CPU per webhook event at " + rate + "/s, load generator and sink", number(fixed.get("loadCpuMsPerEvent")),
+                "ms", null, null, null));
         double largeRate = number(large.get("rowsPerSecond"));
         rows.add(new Row("batch " + large.get("rows") + " rows", largeRate, "rows/s", loop, ">= 100000", largeRate >= 100_000));
         rows.add(new Row("batch " + small.get("rows") + " rows", number(small.get("rowsPerSecond")), "rows/s", loop, null, null));

@@ -146,7 +146,7 @@ final class RealtimeLoad implements AutoCloseable {
             }
             boolean record = i >= warmUpCount;
             Buffer body = Buffer.buffer(claim(first + i));
-            // answered once the status line is in: the problem document after a 202 is not read
+            // answered once the status line is in; the body of the answer is not read (see CONNECTIONS)
             client.request(post).compose(request -> request.send(body))
                     .onComplete(answer -> {
                         long took = (System.nanoTime() - dueAt) / 1000;

@@ -1,6 +1,7 @@
 package io.syncline.bench;
 
 import java.io.BufferedReader;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -16,10 +17,12 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import jakarta.jms.Connection;
 import jakarta.jms.DeliveryMode;
+import jakarta.jms.JMSException;
 import jakarta.jms.MessageConsumer;
 import jakarta.jms.MessageProducer;
 import jakarta.jms.Queue;
@@ -43,6 +46,8 @@ import io.syncline.config.SyncConfig;
 import io.syncline.record.Envelope;
 import io.syncline.validation.FlowSchema;
 import io.syncline.validation.FlowSchemas;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServer;
 
 /** What the same machine does without Syncline: the broker alone, and the batch libraries alone. */
 final class Baselines {
@@ -152,6 +157,85 @@ final class Baselines {
             threads.shutdownNow();
             server.stop();
         }
+    }
+
+    /**
+     * Baseline (c), the door alone: an HTTP server in this JVM that answers a {@code POST} with {@code 202} once one
+     * blocking durable send to Artemis as Syncline configures it has returned (on a Vert.x worker thread, as Camel's
+     * platform-http runs the webhook route), while one transacted consumer takes the queue in chunks as a flow's worker
+     * does. No parsing, validation, state or delivery. Driven by the same open-loop client as Syncline, after the same
+     * kind of warm-up: the floor under Syncline's acceptance latency on this machine, at each of {@code rates}.
+     */
+    static Map<String, Object> door(Path dir, double warmUpRate, List<Double> rates, Duration warmUp, Duration run) throws Exception {
+        Benchmark.deleteTree(dir);
+        EmbeddedActiveMQ server = EmbeddedBroker.server(dir, new BrokerDefaults(), List.of());
+        server.start();
+        Vertx vertx = Vertx.vertx();
+        ExecutorService worker = Executors.newSingleThreadExecutor();
+        AtomicBoolean stopping = new AtomicBoolean();
+        ActiveMQConnectionFactory factory = new ActiveMQConnectionFactory(EmbeddedBroker.IN_VM_URL);
+        factory.setBlockOnDurableSend(true);
+        try (Connection connection = factory.createConnection()) {
+            connection.start();
+            Future<?> consuming = worker.submit(() -> {
+                Session session = connection.createSession(true, Session.SESSION_TRANSACTED);
+                MessageConsumer consumer = session.createConsumer(session.createQueue("bench.in"));
+                while (!stopping.get()) {
+                    if (consumer.receive(100) != null) {
+                        int chunk = 1;
+                        while (chunk < Benchmark.CHUNK && consumer.receiveNoWait() != null) {
+                            chunk++;
+                        }
+                        session.commit();
+                    }
+                }
+                return null;
+            });
+            // a JMS session is single-threaded: one per Vert.x worker thread, with its producer (Syncline's are cached too)
+            ThreadLocal<Sender> senders = ThreadLocal.withInitial(() -> {
+                try {
+                    Session session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
+                    MessageProducer producer = session.createProducer(session.createQueue("bench.in"));
+                    producer.setDeliveryMode(DeliveryMode.PERSISTENT);
+                    return new Sender(session, producer);
+                } catch (JMSException e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+            HttpServer http = vertx.createHttpServer().requestHandler(request -> request.body()
+                    .compose(body -> vertx.executeBlocking(() -> {
+                        Sender sender = senders.get();
+                        sender.producer().send(sender.session().createTextMessage(body.toString()));
+                        return 202;
+                    }, false))
+                    .onComplete(sent -> request.response().setStatusCode(sent.succeeded() ? 202 : 503)
+                            .putHeader("Content-Type", "application/json").end("{\"status\":\"accepted\"}")));
+            int port = http.listen(0, "127.0.0.1").toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS).actualPort();
+            Map<String, Object> m = new LinkedHashMap<>();
+            try (RealtimeLoad load = new RealtimeLoad(URI.create("http://127.0.0.1:" + port + "/webhooks/insurance-claims"),
+                    ProcessHandle.current().pid(), null)) {
+                load.run(warmUpRate, Duration.ZERO, warmUp);
+                for (double rate : rates) {
+                    Map<String, Object> step = load.run(rate, warmUp, run).toMap();
+                    Map<String, Object> r = new LinkedHashMap<>();
+                    r.put("sent", step.get("sent"));
+                    r.put("accepted", step.get("accepted"));
+                    r.put("acceptanceMs", step.get("acceptanceMs"));
+                    m.put(String.valueOf(Math.round(rate)), r);
+                }
+            }
+            stopping.set(true);
+            consuming.get(10, TimeUnit.SECONDS);
+            return m;
+        } finally {
+            stopping.set(true);
+            worker.shutdownNow();
+            vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+            server.stop();
+        }
+    }
+
+    private record Sender(Session session, MessageProducer producer) {
     }
 
     /**

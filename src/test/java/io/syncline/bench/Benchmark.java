@@ -100,6 +100,8 @@ final class Benchmark {
                 results.put("realtime", realtime(sink, 1, true));
                 // the documented lever for throughput (sync.flows.<id>.consumers): commits of concurrent consumers share a journal sync
                 results.put("realtimeTuned", realtime(sink, TUNED_CONSUMERS, true));
+                results.put("baselineDoor", Baselines.door(out.resolve("baseline-door"), sizes.stepRates().get(0), LATENCY_RATES,
+                        sizes.warmUp(), otherRateRun()));
             }
             if (runs("batch")) {
                 Map<String, Object> batch = new LinkedHashMap<>();
@@ -210,8 +212,7 @@ final class Benchmark {
                 m.put("atFixedRate", load.run(sizes.latencyRate(), sizes.warmUp(), sizes.latencyRun()).toMap());
                 Map<String, Object> others = new LinkedHashMap<>();
                 for (double other : consumers == 1 ? LATENCY_RATES : List.<Double>of()) {
-                    Duration run = sizes.latencyRun().compareTo(Duration.ofSeconds(20)) > 0 ? Duration.ofSeconds(20) : sizes.latencyRun();
-                    others.put(String.valueOf(Math.round(other)), load.run(other, sizes.warmUp(), run).toMap());
+                    others.put(String.valueOf(Math.round(other)), load.run(other, sizes.warmUp(), otherRateRun()).toMap());
                 }
                 if (!others.isEmpty()) {
                     m.put("atOtherRates", others);
@@ -220,6 +221,11 @@ final class Benchmark {
             m.put("peakRssMiB", RealtimeLoad.round(ProcessMemory.peakRssMiB(app.pid())));
         }
         return m;
+    }
+
+    /** How long each of {@link #LATENCY_RATES} is measured: the fixed-rate run, at most 20 s. */
+    private Duration otherRateRun() {
+        return sizes.latencyRun().compareTo(Duration.ofSeconds(20)) > 0 ? Duration.ofSeconds(20) : sizes.latencyRun();
     }
 
     private List<String> jvmOptions(String phase) {

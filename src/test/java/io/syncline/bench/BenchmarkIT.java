@@ -43,6 +43,12 @@ class BenchmarkIT {
             Map<String, Object> fixedRate = (Map<String, Object>) ((Map<String, Object>) results.get("realtime")).get("atFixedRate");
             assertEquals(Boolean.TRUE, fixedRate.get("drained"), "every accepted webhook reached the sink");
         }
+        // the door baseline (c) answered every request it was sent, at every latency rate
+        Map<String, Object> door = (Map<String, Object>) results.get("baselineDoor");
+        for (double rate : Benchmark.LATENCY_RATES) {
+            Map<String, Object> run = (Map<String, Object>) door.get(String.valueOf(Math.round(rate)));
+            assertEquals(run.get("sent"), run.get("accepted"), "the door baseline accepted every request: " + run);
+        }
         assertTrue(((List<?>) results.get("summary")).size() > 10);
     }
 }

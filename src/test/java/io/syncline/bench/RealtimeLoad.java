@@ -54,7 +54,9 @@ final class RealtimeLoad implements AutoCloseable {
     static final int CONNECTIONS = 1024;
 
     private final AtomicLong acceptedSoFar = new AtomicLong();
-    private final PackagedApp app;
+    private final URI webhook;
+    private final long pid;
+    /** Null when the server only accepts (the door baseline): no delivery is measured. */
     private final Sink sink;
     private final Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1).setWorkerPoolSize(1)
             .setInternalBlockingPoolSize(1));
@@ -63,7 +65,13 @@ final class RealtimeLoad implements AutoCloseable {
             .setKeepAliveTimeout(600).setConnectTimeout(5_000), new PoolOptions().setHttp1MaxSize(CONNECTIONS));
 
     RealtimeLoad(PackagedApp app, Sink sink) {
-        this.app = app;
+        this(URI.create(app.url("/webhooks/insurance-claims")), app.pid(), sink);
+    }
+
+    /** Load on any server that answers the webhook's {@code POST} (process {@code pid}); {@code sink} may be null. */
+    RealtimeLoad(URI webhook, long pid, Sink sink) {
+        this.webhook = webhook;
+        this.pid = pid;
         this.sink = sink;
     }
 
@@ -109,7 +117,7 @@ final class RealtimeLoad implements AutoCloseable {
     Step run(double rate, Duration warmUp, Duration measured) {
         // what an earlier run left queued is delivered first, so it does not count against this one
         Awaitility.await().atMost(Duration.ofMinutes(10)).pollInterval(Duration.ofMillis(50))
-                .until(() -> sink.total() >= acceptedSoFar.get());
+                .until(() -> sink == null || sink.total() >= acceptedSoFar.get());
         int warmUpCount = (int) (rate * warmUp.toNanos() / 1e9);
         int total = warmUpCount + (int) (rate * measured.toNanos() / 1e9);
         long first = CLAIMS.getAndAdd(total);
@@ -119,7 +127,7 @@ final class RealtimeLoad implements AutoCloseable {
         AtomicInteger accepted = new AtomicInteger();
         AtomicInteger refused = new AtomicInteger();
         AtomicInteger delivered = new AtomicInteger();
-        sink.reset((key, arrived) -> {
+        Sink.Arrivals arrivals = (key, arrived) -> {
             long index = Long.parseLong(key.substring(4)) - first;
             if (index >= 0 && index < total) {
                 delivered.incrementAndGet();
@@ -127,13 +135,15 @@ final class RealtimeLoad implements AutoCloseable {
                     endToEnd.recordValue(Math.min(HIGHEST_MICROS, Math.max(0, (arrived - due[(int) index]) / 1000)));
                 }
             }
-        });
-        double cpuBefore = ProcessMemory.cpuSeconds(app.pid());
-        double compilerBefore = ProcessMemory.compilerCpuSeconds(app.pid());
+        };
+        if (sink != null) {
+            sink.reset(arrivals);
+        }
+        double cpuBefore = ProcessMemory.cpuSeconds(pid);
+        double compilerBefore = ProcessMemory.compilerCpuSeconds(pid);
         double loadBefore = ProcessMemory.cpuSeconds(ProcessHandle.current().pid());
-        URI uri = URI.create(app.url("/webhooks/insurance-claims"));
-        RequestOptions post = new RequestOptions().setMethod(HttpMethod.POST).setHost(uri.getHost())
-                .setPort(uri.getPort()).setURI(uri.getPath()).putHeader("Content-Type", "application/json")
+        RequestOptions post = new RequestOptions().setMethod(HttpMethod.POST).setHost(webhook.getHost())
+                .setPort(webhook.getPort()).setURI(webhook.getPath()).putHeader("Content-Type", "application/json")
                 .setTimeout(TimeUnit.SECONDS.toMillis(30));
         long interval = (long) (1e9 / rate);
         long start = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(20);
@@ -165,10 +175,10 @@ final class RealtimeLoad implements AutoCloseable {
         long backlog = accepted.get() - delivered.get();
         // an answer that never comes (or comes after a minute) counts as not accepted: the step is not sustained
         boolean answeredAll = within(Duration.ofSeconds(60), () -> accepted.get() + refused.get() == total);
-        boolean drained = answeredAll && within(Duration.ofSeconds(60), () -> delivered.get() >= accepted.get());
+        boolean drained = answeredAll && (sink == null || within(Duration.ofSeconds(60), () -> delivered.get() >= accepted.get()));
         double drainSeconds = (System.nanoTime() - lastSent) / 1e9;
-        double cpu = ProcessMemory.cpuSeconds(app.pid()) - cpuBefore;
-        double compiler = ProcessMemory.compilerCpuSeconds(app.pid()) - compilerBefore;
+        double cpu = ProcessMemory.cpuSeconds(pid) - cpuBefore;
+        double compiler = ProcessMemory.compilerCpuSeconds(pid) - compilerBefore;
         double load = ProcessMemory.cpuSeconds(ProcessHandle.current().pid()) - loadBefore;
         return new Step(rate, total - warmUpCount, accepted.get() - warmUpCount, refused.get(), acceptance, endToEnd,
                 backlog, drained, drainSeconds, cpu * 1000 / total, cpu > 0 ? compiler / cpu : 0, load * 1000 / total);

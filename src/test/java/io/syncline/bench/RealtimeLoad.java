@@ -46,10 +46,9 @@ final class RealtimeLoad implements AutoCloseable {
     /**
      * Senders do not wait for one another: what is due goes out on a connection of its own when the others are busy, as
      * it did through the JDK's client. 64 connections queued requests in the client behind a stalled cold start until
-     * a step outlasted its minute. Connections are kept for 10 minutes: with the client's default of a minute, about
-     * one request in 5,000 sent on a connection reused after a minute's pause got its status line and never the rest
-     * of its answer. The client lost it, not Syncline: raw sockets reused after the same pauses always read the whole
-     * answer (docs/benchmarks.md, session 11). An answer counts once all of it is read.
+     * a step outlasted its minute. Connections are kept for 10 minutes, longer than any pause between two runs. An
+     * answer counts once all of it is read (see {@link #run} for how, and docs/benchmarks.md, session 11, for the
+     * answers the client lost before).
      */
     static final int CONNECTIONS = 1024;
 
@@ -156,8 +155,10 @@ final class RealtimeLoad implements AutoCloseable {
             }
             boolean record = i >= warmUpCount;
             Buffer body = Buffer.buffer(claim(first + i));
-            client.request(post).compose(request -> request.send(body))
-                    .compose(response -> response.body().map(whole -> response.statusCode()))
+            // body() in the same callback that has the response: asked for later (a compose further down the chain),
+            // the client may already have dropped what came and the future never completes (eclipse-vertx/vert.x#5904)
+            client.request(post).compose(request -> request.send(body)
+                            .compose(response -> response.body().map(whole -> response.statusCode())))
                     .onComplete(answer -> {
                         long took = (System.nanoTime() - dueAt) / 1000;
                         if (answer.succeeded() && answer.result() == 202) {

@@ -37,7 +37,7 @@ final class Benchmark {
         static final Sizes QUICK = new Sizes("quick", 500, Duration.ofSeconds(2), Duration.ofSeconds(10),
                 List.of(250.0, 500.0, 1000.0, 2000.0), Duration.ofSeconds(5), 20_000, 100_000, 1, 5_000, 8);
         static final Sizes FULL = new Sizes("full", 500, Duration.ofSeconds(10), Duration.ofSeconds(60),
-                List.of(100.0, 200.0, 300.0, 400.0, 500.0, 750.0, 1000.0, 1500.0, 2000.0, 3000.0, 4000.0), Duration.ofSeconds(10),
+                List.of(100.0, 200.0, 300.0, 400.0, 500.0, 750.0, 1000.0, 1500.0, 2000.0, 3000.0, 4000.0, 5000.0, 6000.0), Duration.ofSeconds(10),
                 100_000, 1_000_000, 3, 20_000, 8);
     }
 

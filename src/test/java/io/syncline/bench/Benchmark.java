@@ -98,7 +98,7 @@ final class Benchmark {
         try (Sink sink = new Sink()) {
             if (runs("realtime")) {
                 results.put("realtime", realtime(sink, 1, true));
-                // the documented lever for throughput (sync.flows.<id>.consumers): commits of concurrent consumers share a journal sync
+                // sync.flows.<id>.consumers, documented for targets slow to answer: what eight consumers do with a fast one
                 results.put("realtimeTuned", realtime(sink, TUNED_CONSUMERS, true));
                 results.put("baselineDoor", Baselines.door(out.resolve("baseline-door"), sizes.stepRates().get(0), LATENCY_RATES,
                         sizes.warmUp(), otherRateRun()));

@@ -110,14 +110,7 @@ final class Baselines {
                         Session session = connection.createSession(true, Session.SESSION_TRANSACTED);
                         MessageConsumer consumer = session.createConsumer(session.createQueue("bench.in"));
                         while (received.get() < messages) {
-                            if (consumer.receive(100) != null) {
-                                int chunk = 1;
-                                while (chunk < commitEvery && consumer.receiveNoWait() != null) {
-                                    chunk++;
-                                }
-                                session.commit();
-                                received.addAndGet(chunk);
-                            }
+                            received.addAndGet(commitChunk(session, consumer, commitEvery));
                         }
                     }
                     return null;
@@ -181,13 +174,7 @@ final class Baselines {
                 Session session = connection.createSession(true, Session.SESSION_TRANSACTED);
                 MessageConsumer consumer = session.createConsumer(session.createQueue("bench.in"));
                 while (!stopping.get()) {
-                    if (consumer.receive(100) != null) {
-                        int chunk = 1;
-                        while (chunk < Benchmark.CHUNK && consumer.receiveNoWait() != null) {
-                            chunk++;
-                        }
-                        session.commit();
-                    }
+                    commitChunk(session, consumer, Benchmark.CHUNK);
                 }
                 return null;
             });
@@ -236,6 +223,22 @@ final class Baselines {
     }
 
     private record Sender(Session session, MessageProducer producer) {
+    }
+
+    /**
+     * One chunk as a flow's worker takes it: the first message (waiting up to 100 ms), then what is already waiting, up
+     * to {@code max}, committed together. Answers how many it took (0: none came).
+     */
+    private static int commitChunk(Session session, MessageConsumer consumer, int max) throws JMSException {
+        if (consumer.receive(100) == null) {
+            return 0;
+        }
+        int chunk = 1;
+        while (chunk < max && consumer.receiveNoWait() != null) {
+            chunk++;
+        }
+        session.commit();
+        return chunk;
     }
 
     /**

@@ -130,6 +130,9 @@ public class SyncPipeline {
         Instant latestSourceTime = Instant.now().plus(config.limits().maxClockSkew());
         List<Envelope> valid = new ArrayList<>(records.size());
         List<DeadLetter> invalid = new ArrayList<>();
+        // a file's rows share one receipt time: written out once, not once a row
+        Instant received = null;
+        String receivedAt = null;
         for (SourceRecord source : records) {
             JsonNode record = null;
             Map<String, String> cells = null;
@@ -157,7 +160,11 @@ public class SyncPipeline {
                 if (cells != null) {
                     record = schema.numbersAsWritten((ObjectNode) record, cells);
                 }
-                valid.add(envelope(source, record, schema, verdict.sourceInstant()));
+                if (source.receivedAt() != received) {
+                    received = source.receivedAt();
+                    receivedAt = received.toString();
+                }
+                valid.add(envelope(source, record, schema, verdict.sourceInstant(), receivedAt));
             } else {
                 String key = record != null && record.isObject() ? text(record.get(schema.keyField())) : null;
                 invalid.add(DeadLetter.invalid(source, key, route, verdict.errors(), replayCount));
@@ -206,9 +213,10 @@ public class SyncPipeline {
     }
 
     /** The source timestamp parsed once: by the validation, for the version guard, the version store and the lag metric. */
-    private static Envelope envelope(SourceRecord source, JsonNode record, FlowSchema schema, Instant sourceInstant) {
+    private static Envelope envelope(SourceRecord source, JsonNode record, FlowSchema schema, Instant sourceInstant,
+            String receivedAt) {
         return new Envelope(source.flow(), text(record.get(schema.keyField())), source.eventId(),
-                text(record.get(schema.sourceTimestampField())), source.receivedAt().toString(), record, source, sourceInstant, null);
+                text(record.get(schema.sourceTimestampField())), receivedAt, record, source, sourceInstant, null);
     }
 
     private static String text(JsonNode node) {

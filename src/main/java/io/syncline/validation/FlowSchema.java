@@ -3,9 +3,7 @@ package io.syncline.validation;
 import java.math.BigDecimal;
 import java.time.Instant;
 import java.time.LocalDate;
-import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -116,11 +114,7 @@ public final class FlowSchema {
         if (value == null || !value.isTextual()) {
             return null;
         }
-        try {
-            return OffsetDateTime.parse(value.asText()).toInstant();
-        } catch (DateTimeParseException notDateTime) {
-            return null;
-        }
+        return IsoTimes.offsetDateTime(value.asText());
     }
 
     /** A date, its start in UTC; null for anything else (the schema reports its format). */
@@ -128,11 +122,8 @@ public final class FlowSchema {
         if (value == null || !value.isTextual()) {
             return null;
         }
-        try {
-            return LocalDate.parse(value.asText()).atStartOfDay(ZoneOffset.UTC).toInstant();
-        } catch (DateTimeParseException notDate) {
-            return null;
-        }
+        LocalDate date = IsoTimes.date(value.asText());
+        return date == null ? null : date.atStartOfDay(ZoneOffset.UTC).toInstant();
     }
 
     /**

@@ -52,6 +52,7 @@ public class FlowSchemas {
         this.folders = new ConcurrentHashMap<>(folders);
         JsonMetaSchema.Builder meta = JsonMetaSchema.builder(JsonMetaSchema.getV202012());
         SYNCLINE_KEYWORDS.forEach(keyword -> meta.keyword(new NonValidationKeyword(keyword)));
+        meta.format(new IsoDateFormat());
         JsonMetaSchema metaSchema = meta.build();
         this.factory = JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V202012, b -> b.metaSchema(metaSchema));
         this.validatorsConfig = SchemaValidatorsConfig.builder()

@@ -170,7 +170,8 @@ public final class FlowSchema {
             String written = row.get(field.getKey());
             if (field.getValue().isNumber() && written != null) {
                 String trimmed = written.trim();
-                if (JSON_NUMBER.matcher(trimmed).matches() && !trimmed.equals(field.getValue().asText())) {
+                // the usual cell reads back as written; only one that does not is checked as JSON text
+                if (!trimmed.equals(field.getValue().asText()) && JSON_NUMBER.matcher(trimmed).matches()) {
                     field.setValue(new WrittenNumber(trimmed));
                 }
             }

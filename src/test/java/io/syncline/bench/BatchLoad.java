@@ -21,8 +21,9 @@ import io.syncline.packaged.PackagedApp;
 import io.syncline.support.RiskFiles;
 
 /**
- * One actuarial CSV through a fresh Syncline process to the sink: rows per second (the file report's own
- * duration, from taking the file to archiving it) and the process's peak RSS over the whole run.
+ * One actuarial CSV through a fresh Syncline process to the sink, or to the outbox (the default target, JSON Lines
+ * forced to disk once per chunk): rows per second (the file report's own duration, from taking the file to archiving
+ * it) and the process's peak RSS over the whole run.
  */
 final class BatchLoad {
 
@@ -50,19 +51,28 @@ final class BatchLoad {
         return Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE);
     }
 
+    /** The flow's target: the sink, or with {@code sink} null the outbox, as the flow ships. */
     static Map<String, String> settings(Sink sink) {
+        String schedule = "sync.flows." + FLOW + ".schedule";
+        if (sink == null) {
+            return Map.of(schedule, "0/1 * * * * ?");
+        }
         return Map.of("sync.flows." + FLOW + ".target.kind", "http",
                 "sync.flows." + FLOW + ".target.url", sink.url(),
-                "sync.flows." + FLOW + ".schedule", "0/1 * * * * ?");
+                schedule, "0/1 * * * * ?");
     }
 
+    /** The file to {@code sink}, or with {@code sink} null to the outbox. */
     static Map<String, Object> run(Path workDir, Path csv, int rows, Sink sink, List<String> jvmOptions) throws Exception {
-        Path dataDir = workDir.resolve("batch-" + rows);
+        String name = "batch-" + rows + (sink == null ? "-outbox" : "");
+        Path dataDir = workDir.resolve(name);
         Benchmark.deleteTree(dataDir);
-        Path log = workDir.resolve("batch-" + rows + ".log");
+        Path log = workDir.resolve(name + ".log");
         Files.deleteIfExists(log);
-        sink.reset((key, at) -> {
-        });
+        if (sink != null) {
+            sink.reset((key, at) -> {
+            });
+        }
         try (PackagedApp app = PackagedApp.start(dataDir, settings(sink), jvmOptions, log)) {
             double idleRss = ProcessMemory.rssMiB(app.pid());
             Path inbox = Files.createDirectories(dataDir.resolve("inbox").resolve(FLOW));
@@ -75,22 +85,44 @@ final class BatchLoad {
                     .until(() -> reportIn(reports), p -> p != null);
             double cpuSeconds = ProcessMemory.cpuSeconds(app.pid()) - cpuBefore;
             JsonNode r = new ObjectMapper().readTree(report.toFile());
-            double wallSeconds = (sink.lastArrivalNanos() - dropped) / 1e9;
             long durationMs = r.path("durationMs").asLong();
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("rows", rows);
+            m.put("target", sink == null ? "outbox" : "http");
             m.put("status", r.path("status").asText());
             m.put("published", r.path("published").asLong());
-            m.put("receivedBySink", sink.distinct());
+            if (sink != null) {
+                m.put("receivedBySink", sink.distinct());
+            } else {
+                m.put("linesInOutbox", linesIn(dataDir.resolve("outbox").resolve(FLOW)));
+            }
             m.put("durationMs", durationMs);
             m.put("rowsPerSecond", Math.round(r.path("published").asLong() * 1000.0 / Math.max(1, durationMs)));
-            m.put("dropToLastArrivalSeconds", RealtimeLoad.round(wallSeconds));
+            if (sink != null) {
+                m.put("dropToLastArrivalSeconds", RealtimeLoad.round((sink.lastArrivalNanos() - dropped) / 1e9));
+            }
             m.put("cpuSeconds", RealtimeLoad.round(cpuSeconds));
             m.put("rowsPerCpuSecond", Math.round(rows / Math.max(0.01, cpuSeconds)));
             m.put("idleRssMiB", RealtimeLoad.round(idleRss));
             m.put("peakRssMiB", RealtimeLoad.round(ProcessMemory.peakRssMiB(app.pid())));
             return m;
         }
+    }
+
+    /** Lines in the outbox's files: one envelope each. */
+    private static long linesIn(Path outbox) throws IOException {
+        long lines = 0;
+        if (!Files.isDirectory(outbox)) {
+            return lines;
+        }
+        try (Stream<Path> files = Files.list(outbox)) {
+            for (Path file : files.toList()) {
+                try (Stream<String> fileLines = Files.lines(file, StandardCharsets.UTF_8)) {
+                    lines += fileLines.count();
+                }
+            }
+        }
+        return lines;
     }
 
     private static Path reportIn(Path reports) throws IOException {

@@ -115,6 +115,9 @@ final class Benchmark {
                 capped.put("small", BatchLoad.run(out, smallCsv, sizes.smallFile(), sink, with(CAPPED_HEAP, "batch-small-capped")));
                 capped.put("large", BatchLoad.run(out, largeCsv, sizes.largeFile(), sink, with(CAPPED_HEAP, "batch-large-capped")));
                 results.put("batchCappedHeap", capped);
+                // the flow's own target: JSON Lines under outbox/, one forced write per chunk; the README's command
+                results.put("batchOutbox", BatchLoad.run(out, largeCsv, sizes.largeFile(), null,
+                        with(CAPPED_HEAP, "batch-large-outbox")));
             }
         }
         results.put("finishedAt", Instant.now().toString());

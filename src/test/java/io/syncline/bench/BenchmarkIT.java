@@ -38,6 +38,10 @@ class BenchmarkIT {
             assertEquals(((Number) run.get("rows")).longValue(), ((Number) run.get("receivedBySink")).longValue(),
                     "every row of the benchmark file reached the sink");
         }
+        Map<String, Object> outbox = (Map<String, Object>) results.get("batchOutbox");
+        assertEquals("completed", outbox.get("status"), "the outbox file did not complete: " + outbox);
+        assertEquals(((Number) outbox.get("rows")).longValue(), ((Number) outbox.get("linesInOutbox")).longValue(),
+                "every row of the benchmark file reached the outbox");
         if (!"full".equals(results.get("mode"))) {
             // at tiny rates every accepted event arrives; at the full run's rates that is what is being measured
             Map<String, Object> fixedRate = (Map<String, Object>) ((Map<String, Object>) results.get("realtime")).get("atFixedRate");

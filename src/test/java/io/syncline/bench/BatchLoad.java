@@ -116,7 +116,7 @@ final class BatchLoad {
             return lines;
         }
         try (Stream<Path> files = Files.list(outbox)) {
-            for (Path file : files.toList()) {
+            for (Path file : files.filter(Files::isRegularFile).toList()) {
                 try (Stream<String> fileLines = Files.lines(file, StandardCharsets.UTF_8)) {
                     lines += fileLines.count();
                 }

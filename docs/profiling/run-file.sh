@@ -1,7 +1,7 @@
 #!/bin/bash
 # run-file.sh REPO CSV [PORT]: the packaged jar of REPO (./mvnw -B package -DskipTests) on a fresh data folder, the CSV
 # dropped into insurance-actuarial-risk's inbox (schedule every second), until its report is written. Prints the wall time
-# from drop to report, CPU seconds and peak RSS of the process. JOPTS adds JVM options (a profiler agent, a heap size);
+# from drop to report, CPU seconds (in all, and from drop to report) and peak RSS of the process. JOPTS adds JVM options (a profiler agent, a heap size);
 # THREADS=1 also lists the CPU seconds of the busiest threads.
 APP=$1; CSV=$2; PORT=${3:-8090}
 D=$(mktemp -d /tmp/rb.XXXX)
@@ -11,6 +11,7 @@ java -Xmx512m $JOPTS -Dquarkus.http.port=$PORT -Dsync.data-dir=$D \
   "-Dsync.flows.insurance-actuarial-risk.schedule=0/1 * * * * ?" -jar $APP/target/quarkus-app/quarkus-run.jar > $D/app.log 2>&1 &
 PID=$!
 until curl -sf localhost:$PORT/q/health/ready >/dev/null; do sleep 0.2; done
+CPU0=$(awk '{print ($14+$15)/100}' /proc/$PID/stat)
 cp $CSV $D/inbox/insurance-actuarial-risk/.tmp.csv && mv $D/inbox/insurance-actuarial-risk/.tmp.csv $D/inbox/insurance-actuarial-risk/risk.csv
 T1=$(date +%s.%N)
 until ls $D/reports/*/*.report.json >/dev/null 2>&1; do sleep 0.2; done
@@ -19,5 +20,5 @@ CPU=$(awk '{print ($14+$15)/100}' /proc/$PID/stat)
 HWM=$(grep VmHWM /proc/$PID/status | awk '{print $2/1024}')
 [ -n "$THREADS" ] && for t in /proc/$PID/task/*; do echo "$(awk '{print ($14+$15)/100}' $t/stat) $(cat $t/comm)"; done | sort -rn | head -8
 kill $PID; wait $PID 2>/dev/null
-echo "drop->report $(echo "$T2-$T1"|bc) s; total $(echo "$T2-$T0"|bc) s; cpu $CPU s; hwm ${HWM} MiB; $(grep -o '"published" *: *[0-9]*' $D/reports/*/*.report.json | head -1)"
+echo "drop->report $(echo "$T2-$T1"|bc) s; total $(echo "$T2-$T0"|bc) s; cpu $CPU s (file $(echo "$CPU-$CPU0"|bc) s); hwm ${HWM} MiB; $(grep -o '"published" *: *[0-9]*' $D/reports/*/*.report.json | head -1)"
 [ -n "$KEEP" ] && echo "kept $D" || rm -rf $D

@@ -202,6 +202,16 @@ public interface SyncConfig {
         return target.kind() == TargetKind.salesforce ? target.salesforce().bulkThreshold() + 1 : batch().chunkSize();
     }
 
+    /** How many chunks of one file are delivered at once: {@code target.chunks-in-flight}, else the batch default. */
+    default int fileChunksInFlight(String flowId) {
+        int chunks = flow(flowId).target().chunksInFlight().orElse(batch().chunksInFlight());
+        if (chunks < 1) {
+            throw new IllegalArgumentException("sync.flows." + flowId + ".target.chunks-in-flight (else sync.batch.chunks-in-flight)"
+                    + " must be at least 1, is " + chunks);
+        }
+        return chunks;
+    }
+
     interface Broker {
         /** Run ActiveMQ Artemis inside the process; false points at {@code quarkus.artemis.url}. */
         @WithDefault("true")
@@ -366,6 +376,13 @@ public interface SyncConfig {
         /** Records per chunk read from a file or pulled page, and per request to an http target. */
         @WithDefault("200")
         int chunkSize();
+
+        /**
+         * Chunks of one file delivered at once, each on a thread of its own, the checkpoint still in file order; 1:
+         * one after the other.
+         */
+        @WithDefault("2")
+        int chunksInFlight();
     }
 
     interface Flow {
@@ -479,6 +496,9 @@ public interface SyncConfig {
         Optional<String> url();
 
         Optional<Integer> chunkSize();
+
+        /** Per-flow {@code sync.batch.chunks-in-flight}. */
+        Optional<Integer> chunksInFlight();
 
         /** What one request to an {@code http} target carries: a chunk as a JSON array, or one envelope. */
         @WithDefault("array")

@@ -14,9 +14,8 @@ import io.syncline.record.SourceRecord;
 
 /**
  * A file's chunks, each checked one chunk ahead on another thread: while the route delivers a chunk, the next one is
- * parsed, validated and mapped. At most one chunk waits, so a file still takes the memory of two chunks. The reading
- * itself stays on the route's thread and in file order, and so does the delivery, so versions, dead letters and
- * checkpoints are written exactly as without it. The reader is asked for the next chunk as soon as one is handed out,
+ * parsed, validated and mapped. At most one chunk waits checked. The reading itself stays on the route's thread and in
+ * file order; the chunks are then handed out in that order ({@link ChunkWindow}). The reader is asked for the next chunk as soon as one is handed out,
  * not when the route asks whether there is another: Camel's streaming split asks that before it delivers the chunk it
  * holds, and a wait for the next chunk's check there would undo the overlap. A read or check that fails fails the
  * chunk it was reading, with the reader's own exception.

@@ -9,7 +9,7 @@ import io.syncline.state.StateStore;
 /**
  * How far a file got: the state store keeps the file's identity and the last line whose chunk was delivered or
  * dead-lettered. A run killed mid-file resumes after that line instead of from the top, on this instance or another
- * one sharing the store, so a crash repeats at most one chunk.
+ * one sharing the store, so a crash repeats at most the chunks that were in flight ({@link ChunkWindow}).
  */
 @ApplicationScoped
 public class FileCheckpoints {

@@ -28,6 +28,7 @@ import jakarta.inject.Named;
 
 import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
+import org.apache.camel.ProducerTemplate;
 import org.jboss.logging.Logger;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -40,6 +41,7 @@ import io.syncline.pipeline.SyncProperties;
 import io.syncline.record.BatchRun;
 import io.syncline.record.IntakeKind;
 import io.syncline.record.SourceRecord;
+import io.syncline.state.StateStore;
 
 /**
  * File drops in {@code inbox/<flow>/}: checks a file is text before reading it, streams its rows in chunks, and
@@ -53,6 +55,10 @@ public class FileIntake {
     public static final String STORED_NAME = "syncStoredName";
     static final String FILE = "syncFile";
     static final String CHUNK_LAST_LINE = "syncChunkLastLine";
+    /** The file's {@link ChunkWindow}: its chunks in flight. */
+    static final String WINDOW = "syncChunkWindow";
+    /** The shared route a chunk of a file is delivered by (intake-templates.camel.yaml). */
+    static final String DELIVER_CHUNK = "direct:sync-file-chunk";
 
     private static final Logger LOG = Logger.getLogger(FileIntake.class);
     private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmssSSS'Z'").withZone(ZoneOffset.UTC);
@@ -64,11 +70,16 @@ public class FileIntake {
     private final FlowActivity activity;
     private final SyncPipeline pipeline;
     private final CamelContext camel;
+    private final StateStore store;
     /** Threads that read and check a file's next chunk; Camel shuts them down with the context. */
     private ExecutorService chunksAhead;
+    /** Threads that deliver a file's chunks while the split reads on (more than one chunk in flight). */
+    private ExecutorService delivery;
+    private ProducerTemplate template;
 
     FileIntake(SyncConfig config, ObjectMapper mapper, FileCheckpoints checkpoints, FlowActivity activity,
-            SyncPipeline pipeline, CamelContext camel) {
+            SyncPipeline pipeline, CamelContext camel, StateStore store) {
+        this.store = store;
         this.pipeline = pipeline;
         this.camel = camel;
         this.config = config;
@@ -87,6 +98,13 @@ public class FileIntake {
         exchange.setProperty(FILE, file);
         activity.runStarted(run);
         exchange.setProperty(STORED_NAME, storedName(run.startedAt(), name));
+        String identity = identity(exchange, file);
+        // without key holds, a later chunk could deliver a key's version before an earlier chunk's: one at a time
+        int inFlight = store.holdsKeys() ? config.fileChunksInFlight(flow) : Math.min(1, config.fileChunksInFlight(flow));
+        exchange.setProperty(WINDOW, new ChunkWindow(inFlight, delivery(),
+                chunk -> template().send(DELIVER_CHUNK, chunk),
+                line -> checkpoints.save(flow, name, identity, line),
+                () -> activity.chunkDone(run)));
         String notRegular = InboxGuard.notARegularFile(file.toPath());
         if (notRegular != null) {
             // it came in after the inbox was swept: refused all the same, and never opened
@@ -147,6 +165,20 @@ public class FileIntake {
         return new ChunksAhead(chunks, chunk -> pipeline.checkAhead(flow, chunk, route), chunksAhead());
     }
 
+    private synchronized ExecutorService delivery() {
+        if (delivery == null) {
+            delivery = camel.getExecutorServiceManager().newCachedThreadPool(this, "sync-file-delivery");
+        }
+        return delivery;
+    }
+
+    private synchronized ProducerTemplate template() {
+        if (template == null) {
+            template = camel.createProducerTemplate();
+        }
+        return template;
+    }
+
     private synchronized ExecutorService chunksAhead() {
         if (chunksAhead == null) {
             chunksAhead = camel.getExecutorServiceManager().newCachedThreadPool(this, "sync-chunks-ahead");
@@ -162,14 +194,14 @@ public class FileIntake {
         }
     }
 
-    /** After a chunk was delivered or dead-lettered: a crash from here on resumes after its last line. */
-    public void chunkDone(Exchange exchange) {
-        Long line = exchange.getProperty(CHUNK_LAST_LINE, Long.class);
-        if (line != null) {
-            File file = exchange.getProperty(FILE, File.class);
-            checkpoints.save(exchange.getProperty(SyncProperties.FLOW, String.class), file.getName(), identity(exchange, file), line);
-        }
-        activity.chunkDone(exchange.getProperty(SyncProperties.BATCH_RUN, BatchRun.class));
+    /**
+     * Hands the chunk to the file's window ({@link ChunkWindow}): delivered on another thread while the split reads on,
+     * up to {@code chunks-in-flight} at once; a crash resumes after the last line every chunk up to which is done.
+     * Throws the failure of a chunk handed out earlier, which stops the file.
+     */
+    public void deliver(Exchange exchange) throws InterruptedException {
+        exchange.getProperty(WINDOW, ChunkWindow.class).handOut(exchange.copy(), exchange.getProperty(CHUNK_LAST_LINE, Long.class),
+                SyncProperties.KEYS_HELD);
     }
 
     /** The same file, same size, same modification time: the identity of its event ids and of its checkpoint. */
@@ -179,7 +211,8 @@ public class FileIntake {
     }
 
     /** Every chunk went through: a file without a single good row is still a failure. */
-    public void finish(Exchange exchange) {
+    public void finish(Exchange exchange) throws InterruptedException {
+        exchange.getProperty(WINDOW, ChunkWindow.class).drain();
         BatchRun run = exchange.getProperty(SyncProperties.BATCH_RUN, BatchRun.class);
         if (run.resumedAfterLine() > 0 && run.rowsRead() == 0) {
             // a crash after the last chunk and before the move: everything was delivered by the earlier run
@@ -202,7 +235,12 @@ public class FileIntake {
     }
 
     /** The file goes to failed/: report why, then let the file consumer move it. */
-    public void failed(Exchange exchange) {
+    public void failed(Exchange exchange) throws InterruptedException {
+        ChunkWindow window = exchange.getProperty(WINDOW, ChunkWindow.class);
+        if (window != null) {
+            // the report counts, and the move waits for, every chunk still in flight
+            window.drainQuietly();
+        }
         Exception cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
         String reason = cause instanceof FileRejectedException ? cause.getMessage()
                 : cause == null ? "unknown error"

@@ -39,6 +39,12 @@ public final class SyncProperties {
     /** Set when dead letters could not be written: the caller must fail rather than acknowledge the chunk. */
     public static final String DEAD_LETTER_FAILURE = "syncDeadLetterFailure";
 
+    /**
+     * A file's chunk: a {@code CompletableFuture<Void>} the version guard completes once the chunk holds its keys, so
+     * the file's next chunk is handed out only then ({@code intake.ChunkWindow}).
+     */
+    public static final String KEYS_HELD = "syncKeysHeld";
+
     private SyncProperties() {
     }
 }

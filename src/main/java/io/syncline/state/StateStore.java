@@ -341,6 +341,15 @@ public class StateStore {
         }
     }
 
+    /**
+     * Whether a {@link KeyHold} makes other chunks wait (the embedded RocksDB store, PostgreSQL), so two chunks of one
+     * file may be in flight at once and still deliver a key's versions in file order; an H2 store in memory holds
+     * nothing.
+     */
+    public boolean holdsKeys() {
+        return postgresql || embedded != null;
+    }
+
     /** Holds the keys (see {@link KeyHold}) and reads their versions. */
     public KeyHold hold(String flow, Collection<String> keys) throws SQLException {
         if (embedded != null && !keys.isEmpty()) {

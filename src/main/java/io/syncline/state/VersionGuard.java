@@ -7,6 +7,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Named;
@@ -61,11 +62,13 @@ public class VersionGuard {
             }
         }
         if (keys.isEmpty()) {
+            keysHeld(exchange);
             return;
         }
         release(exchange);
         StateStore.KeyHold hold = store.hold(flow, keys);
         exchange.setProperty(KEY_HOLD, hold);
+        keysHeld(exchange);
         if (hold.holdsKeys()) {
             // whatever way the exchange ends (a failure the error handler did not continue), the keys are let go
             exchange.getExchangeExtension().addOnCompletion(new SynchronizationAdapter() {
@@ -103,6 +106,14 @@ public class VersionGuard {
                 run.staleSkipped(skipped);
             }
             exchange.getMessage().setBody(fresh);
+        }
+    }
+
+    /** A file's next chunk may now take its keys: after this one's, so two versions of a key keep file order. */
+    private static void keysHeld(Exchange exchange) {
+        CompletableFuture<?> held = exchange.getProperty(SyncProperties.KEYS_HELD, CompletableFuture.class);
+        if (held != null) {
+            held.complete(null);
         }
     }
 

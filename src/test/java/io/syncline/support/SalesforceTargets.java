@@ -31,6 +31,8 @@ public class SalesforceTargets implements QuarkusTestProfile {
         config.put("sync.flows.insurance-actuarial-risk.target.salesforce.mapping.Risk_Score__c", "riskScore");
         config.put("sync.flows.insurance-actuarial-risk.target.salesforce.parent-key", "segmentCode");
         config.put("sync.flows.insurance-actuarial-risk.target.salesforce.bulk-threshold", "300");
+        // the WireMock org scripts one Bulk API job (one id, its states in a scenario): a file's jobs one at a time
+        config.put("sync.flows.insurance-actuarial-risk.target.chunks-in-flight", "1");
         config.put("sync.salesforce.api-reserve", "1000");
         config.put("sync.salesforce.hold-check-interval", "PT0.2S");
         config.put("sync.salesforce.limit-backoff", "PT1.5S");

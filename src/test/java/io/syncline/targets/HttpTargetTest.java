@@ -1,6 +1,7 @@
 package io.syncline.targets;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.containing;
 import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.matchingJsonPath;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
@@ -12,6 +13,7 @@ import static org.awaitility.Awaitility.await;
 import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.contains;
 import static org.hamcrest.Matchers.greaterThanOrEqualTo;
+import static org.hamcrest.Matchers.lessThan;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -216,6 +218,81 @@ class HttpTargetTest {
         assertEquals(prefix + "00001", letter.path("key").asText());
         assertEquals("target-permanent", letter.path("category").asText());
         assertEquals("HTTP 400: {\"error\":\"SEGMENT_CLOSED\"}", letter.path("targetResponse").asText());
+    }
+
+    @Test
+    void theNextChunkOfAFileGoesOutWhileTheTargetIsStillAnsweringTheOneBefore() {
+        String prefix = RiskFiles.newPrefix();
+        String name = "in-flight-" + prefix + ".csv";
+        // the first chunk (rows 1-50) is answered after 3 s; with two chunks in flight the second is sent meanwhile
+        crm.stubFor(post(urlEqualTo("/crm/risk")).withRequestBody(containing(prefix + "00001"))
+                .atPriority(1).willReturn(aResponse().withStatus(200).withFixedDelay(3000)));
+        SyncData.drop("insurance-actuarial-risk", name, RiskFiles.csv(prefix, 150, Set.of()));
+
+        JsonNode report = await().atMost(WAIT).until(() -> SyncData.report("insurance-actuarial-risk", name), r -> r.isPresent()).get();
+        assertEquals("completed", report.path("status").asText());
+        assertEquals(150, report.path("published").asLong());
+        long first = riskRequest(prefix + "00001").getLoggedDate().getTime();
+        long second = riskRequest(prefix + "00051").getLoggedDate().getTime();
+        assertThat("the second chunk was sent only after the first one's answer", second - first, lessThan(3000L));
+    }
+
+    @Test
+    void twoVersionsOfOneKeyInConsecutiveChunksReachTheTargetInFileOrder() {
+        String prefix = RiskFiles.newPrefix();
+        String name = "versions-" + prefix + ".csv";
+        String newerLater = prefix + "NEWER-LATER";
+        String olderLater = prefix + "OLDER-LATER";
+        String earlier = "2026-11-27T21:00:00Z";
+        String later = "2026-11-27T23:00:00Z";
+        StringBuilder csv = new StringBuilder(RiskFiles.HEADER).append('\n');
+        for (int i = 1; i <= 100; i++) {
+            String row = RiskFiles.validRow(prefix + String.format("%05d", i), i);
+            // chunk 1 (rows 1-50) and chunk 2 (rows 51-100) both hold the two keys
+            if (i == 10 || i == 60) {
+                row = RiskFiles.validRow(newerLater, i).replace("2026-11-27T22:00:00Z", i == 10 ? earlier : later);
+            } else if (i == 20 || i == 70) {
+                row = RiskFiles.validRow(olderLater, i).replace("2026-11-27T22:00:00Z", i == 20 ? later : earlier);
+            }
+            csv.append(row).append('\n');
+        }
+        // the first chunk is answered after 2 s: a second chunk that did not wait for its keys would overtake it
+        crm.stubFor(post(urlEqualTo("/crm/risk")).withRequestBody(containing(prefix + "00001"))
+                .atPriority(1).willReturn(aResponse().withStatus(200).withFixedDelay(2000)));
+        SyncData.drop("insurance-actuarial-risk", name, csv.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+
+        JsonNode report = await().atMost(WAIT).until(() -> SyncData.report("insurance-actuarial-risk", name), r -> r.isPresent()).get();
+        assertEquals("completed", report.path("status").asText());
+        assertEquals(99, report.path("published").asLong(), report.toString());
+        assertEquals(1, report.path("staleSkipped").asLong(), "the older version later in the file is stale");
+        LoggedRequest first = riskRequest(prefix + "00001");
+        LoggedRequest second = riskRequest(prefix + "00051");
+        assertThat("the newer version went out before the older one was answered",
+                second.getLoggedDate().getTime() - first.getLoggedDate().getTime(), greaterThanOrEqualTo(2000L));
+        assertEquals(List.of(earlier, later), versionsSent(prefix, newerLater));
+        assertEquals(List.of(later), versionsSent(prefix, olderLater));
+    }
+
+    private LoggedRequest riskRequest(String row) {
+        List<LoggedRequest> requests = crm.findAll(postRequestedFor(urlEqualTo("/crm/risk")).withRequestBody(containing(row)));
+        assertEquals(1, requests.size(), "requests holding " + row);
+        return requests.get(0);
+    }
+
+    /** The source timestamps of a key's records in the order the target received them. */
+    private List<String> versionsSent(String prefix, String key) {
+        return crm.findAll(postRequestedFor(urlEqualTo("/crm/risk")).withRequestBody(containing(prefix))).stream()
+                .sorted(java.util.Comparator.comparing(LoggedRequest::getLoggedDate))
+                .flatMap(request -> {
+                    try {
+                        return java.util.stream.StreamSupport.stream(JSON.readTree(request.getBodyAsString()).spliterator(), false);
+                    } catch (Exception e) {
+                        throw new AssertionError(e);
+                    }
+                })
+                .filter(envelope -> key.equals(envelope.path("key").asText()))
+                .map(envelope -> envelope.path("sourceTimestamp").asText())
+                .toList();
     }
 
     private String accept(String claim) {

@@ -1,0 +1,164 @@
+package io.syncline.intake;
+
+import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.concurrent.Semaphore;
+import java.util.function.LongConsumer;
+
+import org.apache.camel.Exchange;
+
+/**
+ * A file's chunks in flight: up to {@code size} of them are delivered at once, each on a thread of its own, so one
+ * chunk's wait for the target (the outbox's forced write, an http answer) overlaps the next chunk's work. What stays
+ * as with one chunk at a time:
+ * <ul>
+ * <li>the checkpoint only ever names a line every chunk up to which was delivered or dead-lettered (a crash repeats at
+ * most {@code size} chunks, whose upserts and versions make the repeat harmless);</li>
+ * <li>two versions of one key reach the target in file order: a chunk is handed out only once the one before it holds
+ * its keys (or is done), so chunks take their key holds in file order, and a chunk sharing a key with the one before
+ * waits until that one's versions are written;</li>
+ * <li>the first chunk that fails stops the file: no further chunk is handed out, and the file's report waits until
+ * every chunk in flight has ended ({@link #drain}).</li>
+ * </ul>
+ * Chunks are handed out from the split's one thread, in file order; they end on the delivery threads.
+ */
+final class ChunkWindow {
+
+    /** Delivers a chunk (a copy of the split's exchange) through the shared pipeline; failures stay on the exchange. */
+    interface Delivery {
+        void deliver(Exchange chunk);
+    }
+
+    private final int size;
+    private final Semaphore slots;
+    private final Executor executor;
+    private final Delivery delivery;
+    /** Called with the new checkpoint line, in file order, under this window's lock. */
+    private final LongConsumer checkpoint;
+    private final Runnable chunkDone;
+    /** Number of the next chunk handed out; the split's thread only. */
+    private long handedOut;
+    /** Completed once the last chunk handed out holds its keys, or ended. */
+    private CompletableFuture<Void> lastHolds = CompletableFuture.completedFuture(null);
+    /** Chunks done while one before them is still in flight: their number and last line (-1: none). */
+    private final TreeMap<Long, Long> doneAhead = new TreeMap<>();
+    private long nextToCheckpoint;
+    private volatile RuntimeException failure;
+
+    ChunkWindow(int size, Executor executor, Delivery delivery, LongConsumer checkpoint, Runnable chunkDone) {
+        if (size < 1) {
+            throw new IllegalArgumentException("chunks-in-flight must be at least 1, was " + size);
+        }
+        this.size = size;
+        this.slots = new Semaphore(size);
+        this.executor = executor;
+        this.delivery = delivery;
+        this.checkpoint = checkpoint;
+        this.chunkDone = chunkDone;
+    }
+
+    /**
+     * Hands the chunk out: waits for a free slot and for the chunk before it to hold its keys, then delivers it on
+     * another thread (on this one when the window is one chunk wide). Throws the failure of a chunk handed out
+     * earlier instead, so the file stops.
+     *
+     * @param lastLine the chunk's last line, or null when it has none
+     * @param holdsKeys the property the version guard completes once the chunk holds its keys
+     */
+    void handOut(Exchange chunk, Long lastLine, String holdsKeys) throws InterruptedException {
+        rethrowFailure();
+        slots.acquire();
+        try {
+            lastHolds.join();
+            rethrowFailure();
+        } catch (RuntimeException e) {
+            slots.release();
+            throw e;
+        }
+        long number = handedOut++;
+        CompletableFuture<Void> holds = new CompletableFuture<>();
+        lastHolds = holds;
+        chunk.setProperty(holdsKeys, holds);
+        Runnable task = () -> {
+            try {
+                delivery.deliver(chunk);
+            } catch (RuntimeException e) {
+                chunk.setException(e);
+            } finally {
+                holds.complete(null);
+                ended(number, lastLine, chunk.getException());
+                slots.release();
+            }
+        };
+        if (size == 1) {
+            task.run();
+            rethrowFailure();
+            return;
+        }
+        try {
+            executor.execute(task);
+        } catch (RuntimeException refused) {
+            // the pool is shutting down: the chunk never started, and the file stops here
+            chunk.setException(refused);
+            holds.complete(null);
+            ended(number, lastLine, refused);
+            slots.release();
+            throw refused;
+        }
+    }
+
+    /** Waits until no chunk is in flight; throws the first failure, if any chunk failed. */
+    void drain() throws InterruptedException {
+        slots.acquire(size);
+        slots.release(size);
+        rethrowFailure();
+    }
+
+    /** Waits until no chunk is in flight, whatever they ended with (the file failed already). */
+    void drainQuietly() throws InterruptedException {
+        slots.acquire(size);
+        slots.release(size);
+    }
+
+    /** Whether a chunk failed (the file stops). */
+    boolean failed() {
+        return failure != null;
+    }
+
+    private synchronized void ended(long number, Long lastLine, Exception error) {
+        if (error != null) {
+            if (failure == null) {
+                failure = error instanceof RuntimeException runtime ? runtime
+                        : new IllegalStateException(error.getMessage(), error);
+            }
+            return;
+        }
+        if (failure != null) {
+            return; // the file stops here: no later line may be named as done
+        }
+        doneAhead.put(number, lastLine == null ? -1L : lastLine);
+        long line = -1;
+        while (!doneAhead.isEmpty() && doneAhead.firstKey() == nextToCheckpoint) {
+            long chunkLine = doneAhead.pollFirstEntry().getValue();
+            line = chunkLine >= 0 ? chunkLine : line;
+            nextToCheckpoint++;
+        }
+        if (line >= 0) {
+            try {
+                checkpoint.accept(line);
+            } catch (RuntimeException e) {
+                failure = e;
+                return;
+            }
+        }
+        chunkDone.run();
+    }
+
+    private void rethrowFailure() {
+        RuntimeException failed = failure;
+        if (failed != null) {
+            throw failed;
+        }
+    }
+}

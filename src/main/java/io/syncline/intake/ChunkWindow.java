@@ -1,5 +1,9 @@
 package io.syncline.intake;
 
+import java.io.Closeable;
+import java.io.IOException;
+import java.util.Iterator;
+import java.util.NoSuchElementException;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
@@ -124,6 +128,50 @@ final class ChunkWindow {
     /** Whether a chunk failed (the file stops). */
     boolean failed() {
         return failure != null;
+    }
+
+    /** A chunk failed before it was handed out (a step of the flow's own): the file stops. */
+    synchronized void stop(RuntimeException cause) {
+        if (failure == null) {
+            failure = cause;
+        }
+    }
+
+    /**
+     * The file's chunks until one fails. Camel's streaming split, stopped by a failed chunk, still walks its iterator
+     * to the end before it answers (Camel 4.17, checked in session 13): a file failing at its first chunk would be read
+     * and checked to its last row before its report.
+     */
+    <T> Iterator<T> untilFailed(Iterator<T> chunks) {
+        return new UntilFailed<>(chunks);
+    }
+
+    private final class UntilFailed<T> implements Iterator<T>, Closeable {
+        private final Iterator<T> chunks;
+
+        UntilFailed(Iterator<T> chunks) {
+            this.chunks = chunks;
+        }
+
+        @Override
+        public boolean hasNext() {
+            return !failed() && chunks.hasNext();
+        }
+
+        @Override
+        public T next() {
+            if (failed()) {
+                throw new NoSuchElementException();
+            }
+            return chunks.next();
+        }
+
+        @Override
+        public void close() throws IOException {
+            if (chunks instanceof Closeable closeable) {
+                closeable.close();
+            }
+        }
     }
 
     private synchronized void ended(long number, Long lastLine, Exception error) {

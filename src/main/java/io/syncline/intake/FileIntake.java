@@ -27,6 +27,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Named;
 
 import org.apache.camel.CamelContext;
+import org.apache.camel.Endpoint;
 import org.apache.camel.Exchange;
 import org.apache.camel.ProducerTemplate;
 import org.jboss.logging.Logger;
@@ -76,6 +77,7 @@ public class FileIntake {
     /** Threads that deliver a file's chunks while the split reads on (more than one chunk in flight). */
     private ExecutorService delivery;
     private ProducerTemplate template;
+    private Endpoint chunkRoute;
 
     FileIntake(SyncConfig config, ObjectMapper mapper, FileCheckpoints checkpoints, FlowActivity activity,
             SyncPipeline pipeline, CamelContext camel, StateStore store) {
@@ -102,7 +104,7 @@ public class FileIntake {
         // without key holds, a later chunk could deliver a key's version before an earlier chunk's: one at a time
         int inFlight = store.holdsKeys() ? config.fileChunksInFlight(flow) : Math.min(1, config.fileChunksInFlight(flow));
         exchange.setProperty(WINDOW, new ChunkWindow(inFlight, delivery(),
-                chunk -> template().send(DELIVER_CHUNK, chunk),
+                this::deliverChunk,
                 line -> checkpoints.save(flow, name, identity, line),
                 () -> activity.chunkDone(run)));
         String notRegular = InboxGuard.notARegularFile(file.toPath());
@@ -158,11 +160,12 @@ public class FileIntake {
             chunks.skipThrough(done);
             run.resumedAfterLine(done);
         }
+        ChunkWindow window = exchange.getProperty(WINDOW, ChunkWindow.class);
         if (!FlowSteps.NONE.equals(steps)) {
-            return chunks;
+            return window.untilFailed(chunks);
         }
         String route = exchange.getFromRouteId();
-        return new ChunksAhead(chunks, chunk -> pipeline.checkAhead(flow, chunk, route), chunksAhead());
+        return window.untilFailed(new ChunksAhead(chunks, chunk -> pipeline.checkAhead(flow, chunk, route), chunksAhead()));
     }
 
     private synchronized ExecutorService delivery() {
@@ -172,11 +175,19 @@ public class FileIntake {
         return delivery;
     }
 
-    private synchronized ProducerTemplate template() {
-        if (template == null) {
-            template = camel.createProducerTemplate();
+    /** One chunk through route sync-file-chunk, on the calling thread; a failure stays on the exchange. */
+    private void deliverChunk(Exchange chunk) {
+        ProducerTemplate producer;
+        Endpoint endpoint;
+        synchronized (this) {
+            if (template == null) {
+                template = camel.createProducerTemplate();
+                chunkRoute = camel.getEndpoint(DELIVER_CHUNK);
+            }
+            producer = template;
+            endpoint = chunkRoute;
         }
-        return template;
+        producer.send(endpoint, chunk);
     }
 
     private synchronized ExecutorService chunksAhead() {
@@ -202,6 +213,14 @@ public class FileIntake {
     public void deliver(Exchange exchange) throws InterruptedException {
         exchange.getProperty(WINDOW, ChunkWindow.class).handOut(exchange.copy(), exchange.getProperty(CHUNK_LAST_LINE, Long.class),
                 SyncProperties.KEYS_HELD);
+    }
+
+    /** A chunk failed on the split's thread (a step of the flow's own): no further chunk is read; the file stops. */
+    public void chunkFailed(Exchange exchange) throws Exception {
+        Exception cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
+        exchange.getProperty(WINDOW, ChunkWindow.class).stop(cause instanceof RuntimeException runtime ? runtime
+                : new IllegalStateException(cause.getMessage(), cause));
+        throw cause;
     }
 
     /** The same file, same size, same modification time: the identity of its event ids and of its checkpoint. */

@@ -17,11 +17,19 @@ import java.time.ZoneOffset;
  */
 final class IsoTimes {
 
+    /** {@code 2026-11-27T09:14Z}: four-digit year, minutes, no seconds, {@code Z}. */
+    private static final int SHORTEST_OFFSET_DATE_TIME = 17;
+
     private IsoTimes() {
     }
 
     /** {@code OffsetDateTime.parse(text).toInstant()}; null where that throws. */
     static Instant offsetDateTime(String text) {
+        if (text.length() < SHORTEST_OFFSET_DATE_TIME || (text.indexOf('T') < 0 && text.indexOf('t') < 0)) {
+            // a date (a flow whose source timestamp is "format": "date"), or no date-time at all: null without
+            // the exception java.time would build for it, once per record
+            return null;
+        }
         Instant fast = fastOffsetDateTime(text);
         if (fast != null) {
             return fast;

@@ -54,6 +54,21 @@ class IsoTimesTest {
     }
 
     @Test
+    void aDateOrAnyTextShorterThanTheShortestDateTimeIsNoDateTimeAsForJavaTime() {
+        // every prefix of the usual shapes (the shortest date-time java.time takes is 17 characters), and dates
+        for (String whole : List.of("2026-11-27T09:14:00Z", "2026-11-27T09:14Z", "+12026-11-27T09:14Z", "2026-11-27t09:14z")) {
+            for (int end = 0; end <= whole.length(); end++) {
+                String text = whole.substring(0, end);
+                assertEquals(javaTime(text), IsoTimes.offsetDateTime(text), text);
+            }
+        }
+        for (String date : List.of("2026-11-27", "+12026-11-27", "2026-11-27+01:00", "20261127T0914Z")) {
+            assertEquals(javaTime(date), IsoTimes.offsetDateTime(date), date);
+        }
+        assertEquals(OffsetDateTime.parse("2026-11-27T09:14Z").toInstant(), IsoTimes.offsetDateTime("2026-11-27T09:14Z"));
+    }
+
+    @Test
     void agreesWithJavaTimeOnTextsNearTheUsualShapes() {
         Random random = new Random(20261202);
         String alphabet = "0123456789-:T.Zz+ t5";

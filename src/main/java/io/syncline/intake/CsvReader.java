@@ -119,6 +119,12 @@ final class CsvReader extends ChunkReader {
         try {
             return rows.hasNextValue() ? rows.nextValue() : null;
         } catch (RuntimeJsonMappingException | IOException e) {
+            for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+                if (cause instanceof java.nio.charset.CharacterCodingException) {
+                    // the parser met a byte sequence that is no UTF-8 (past the first 8 KB, which were checked)
+                    throw new FileRejectedException("not UTF-8 text near line " + (line + 1));
+                }
+            }
             throw new FileRejectedException("unreadable CSV near line " + (line + 1) + ": " + firstLine(e.getMessage()), e);
         }
     }

@@ -27,6 +27,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Named;
 
 import org.apache.camel.CamelContext;
+import org.apache.camel.CamelExchangeException;
 import org.apache.camel.Endpoint;
 import org.apache.camel.Exchange;
 import org.apache.camel.ProducerTemplate;
@@ -261,6 +262,11 @@ public class FileIntake {
             window.drainQuietly();
         }
         Exception cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
+        // the split wraps a chunk's failure ("Multicast processing failed for number 4. Exchange[…]"): the report
+        // names the failure itself
+        while (cause instanceof CamelExchangeException && cause.getCause() instanceof Exception inner) {
+            cause = inner;
+        }
         String reason = cause instanceof FileRejectedException ? cause.getMessage()
                 : cause == null ? "unknown error"
                 : cause instanceof UncheckedIOException || cause instanceof IOException ? "unreadable file: " + cause.getMessage()

@@ -141,7 +141,15 @@ public final class FlowSchema {
             String type = columnTypes.getOrDefault(cell.getKey(), "string");
             try {
                 switch (type) {
-                    case "integer" -> record.put(cell.getKey(), new BigDecimal(value.trim()).toBigIntegerExact());
+                    case "integer" -> {
+                        String v = value.trim();
+                        if (isPlainLong(v)) {
+                            // the usual cell: a long, written out without BigInteger's division by ten per digit
+                            record.put(cell.getKey(), Long.parseLong(v));
+                        } else {
+                            record.put(cell.getKey(), new BigDecimal(v).toBigIntegerExact());
+                        }
+                    }
                     case "number" -> record.put(cell.getKey(), new BigDecimal(value.trim()));
                     case "boolean" -> {
                         String v = value.trim();
@@ -177,6 +185,22 @@ public final class FlowSchema {
             }
         });
         return typed;
+    }
+
+    /** An optional minus and 1 to 18 ASCII digits: a long, whatever the digits. */
+    static boolean isPlainLong(String text) {
+        int start = text.startsWith("-") ? 1 : 0;
+        int digits = text.length() - start;
+        if (digits < 1 || digits > 18) {
+            return false;
+        }
+        for (int i = start; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c < '0' || c > '9') {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static final Pattern JSON_NUMBER = Pattern.compile("-?(?:0|[1-9][0-9]*)(?:\\.[0-9]+)?(?:[eE][+-]?[0-9]+)?");

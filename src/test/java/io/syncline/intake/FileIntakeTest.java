@@ -4,6 +4,7 @@ import static org.awaitility.Awaitility.await;
 import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.containsInAnyOrder;
 import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.lessThan;
 import static org.hamcrest.Matchers.startsWith;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -134,6 +135,25 @@ class FileIntakeTest {
         byte[] latin1 = (RiskFiles.HEADER + "\nRSK-X,Zürich,auto,CH,2026-12-01,2026-11-27T22:00:00Z,0.5,0.1,1,1,1,CHF,1.0\n")
                 .getBytes(StandardCharsets.ISO_8859_1);
         assertRejected("latin1-" + System.nanoTime() + ".csv", latin1, "not UTF-8");
+    }
+
+    @Test
+    void aByteThatIsNotUtf8FarIntoAFileStopsItThereWithTheLineInItsReport() {
+        String prefix = RiskFiles.newPrefix();
+        String name = "latin1-late-" + prefix + ".csv";
+        // past the first 8 KB the file is taken as UTF-8; row 1,000 (line 1,001, in the fifth chunk of 200) is not
+        java.io.ByteArrayOutputStream file = new java.io.ByteArrayOutputStream();
+        file.writeBytes((RiskFiles.HEADER + "\n").getBytes(StandardCharsets.UTF_8));
+        for (int i = 1; i <= 20_000; i++) {
+            String row = RiskFiles.validRow(prefix + String.format("%05d", i), i) + "\n";
+            file.writeBytes(i == 1000 ? row.replace("auto", "autö").getBytes(StandardCharsets.ISO_8859_1)
+                    : row.getBytes(StandardCharsets.UTF_8));
+        }
+        JsonNode report = assertRejected(name, file.toByteArray(), "not UTF-8 text near line ");
+        // the chunks before the one holding the byte were delivered, whole; nothing after it was read on
+        long published = report.path("published").asLong();
+        assertTrue(published >= 600 && published < 1000 && published % 200 == 0, report.toString());
+        assertThat(report.path("rowsRead").asLong(), lessThan(2_000L));
     }
 
     @Test

@@ -59,7 +59,7 @@ public class FileIntake {
     static final String CHUNK_LAST_LINE = "syncChunkLastLine";
     /** The file's {@link ChunkWindow}: its chunks in flight. */
     static final String WINDOW = "syncChunkWindow";
-    /** The shared route a chunk of a file is delivered by (intake-templates.camel.yaml). */
+    /** The shared route a chunk of a file is delivered by (pipeline.camel.yaml). */
     static final String DELIVER_CHUNK = "direct:sync-file-chunk";
 
     private static final Logger LOG = Logger.getLogger(FileIntake.class);

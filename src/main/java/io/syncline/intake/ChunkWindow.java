@@ -17,8 +17,9 @@ import org.apache.camel.Exchange;
  * chunk's wait for the target (the outbox's forced write, an http answer) overlaps the next chunk's work. What stays
  * as with one chunk at a time:
  * <ul>
- * <li>the checkpoint only ever names a line every chunk up to which was delivered or dead-lettered (a crash repeats at
- * most {@code size} chunks, whose upserts and versions make the repeat harmless);</li>
+ * <li>the checkpoint only ever names a line every chunk up to which was delivered or dead-lettered, and a chunk holds its
+ * slot until the checkpoint covers it (a crash repeats at most {@code size} chunks, whose upserts and versions make the
+ * repeat harmless; a chunk that retries holds the file back rather than letting it run ahead);</li>
  * <li>two versions of one key reach the target in file order: a chunk is handed out only once the one before it holds
  * its keys (or is done), so chunks take their key holds in file order, and a chunk sharing a key with the one before
  * waits until that one's versions are written;</li>
@@ -92,7 +93,6 @@ final class ChunkWindow {
             } finally {
                 holds.complete(null);
                 ended(number, lastLine, chunk.getException());
-                slots.release();
             }
         };
         if (size == 1) {
@@ -107,7 +107,6 @@ final class ChunkWindow {
             chunk.setException(refused);
             holds.complete(null);
             ended(number, lastLine, refused);
-            slots.release();
             throw refused;
         }
     }
@@ -132,9 +131,7 @@ final class ChunkWindow {
 
     /** A chunk failed before it was handed out (a step of the flow's own): the file stops. */
     synchronized void stop(RuntimeException cause) {
-        if (failure == null) {
-            failure = cause;
-        }
+        fail(cause);
     }
 
     /**
@@ -174,33 +171,57 @@ final class ChunkWindow {
         }
     }
 
+    /**
+     * A chunk ended. Its slot is given back once the checkpoint covers it, not before: a chunk that is still retrying
+     * holds the chunks done after it in the window, so a crash never repeats more than {@code size} chunks. Once the
+     * file failed, every chunk gives its slot back as it ends.
+     */
     private synchronized void ended(long number, Long lastLine, Exception error) {
         if (error != null) {
-            if (failure == null) {
-                failure = error instanceof RuntimeException runtime ? runtime
-                        : new IllegalStateException(error.getMessage(), error);
-            }
+            fail(error instanceof RuntimeException runtime ? runtime : new IllegalStateException(error.getMessage(), error));
+            slots.release();
             return;
         }
         if (failure != null) {
-            return; // the file stops here: no later line may be named as done
+            slots.release(); // the file stops here: no later line may be named as done
+            return;
         }
         doneAhead.put(number, lastLine == null ? -1L : lastLine);
         long line = -1;
+        int covered = 0;
         while (!doneAhead.isEmpty() && doneAhead.firstKey() == nextToCheckpoint) {
             long chunkLine = doneAhead.pollFirstEntry().getValue();
             line = chunkLine >= 0 ? chunkLine : line;
             nextToCheckpoint++;
+            covered++;
         }
-        if (line >= 0) {
-            try {
+        try {
+            if (line >= 0) {
                 checkpoint.accept(line);
-            } catch (RuntimeException e) {
-                failure = e;
-                return;
             }
+        } catch (RuntimeException e) {
+            fail(e);
+            slots.release(covered);
+            return;
         }
-        chunkDone.run();
+        for (int i = 0; i < covered; i++) {
+            chunkDone.run();
+        }
+        slots.release(covered);
+    }
+
+    /** The first failure stops the file; the chunks done after a chunk still in flight give their slots back. */
+    private void fail(RuntimeException cause) {
+        if (failure == null) {
+            failure = cause;
+            slots.release(doneAhead.size());
+            doneAhead.clear();
+        }
+    }
+
+    /** Chunks done while one before them is still in flight (for tests). */
+    synchronized int doneAhead() {
+        return doneAhead.size();
     }
 
     private void rethrowFailure() {

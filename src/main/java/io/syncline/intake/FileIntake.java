@@ -212,7 +212,12 @@ public class FileIntake {
      * Throws the failure of a chunk handed out earlier, which stops the file.
      */
     public void deliver(Exchange exchange) throws InterruptedException {
-        exchange.getProperty(WINDOW, ChunkWindow.class).handOut(exchange.copy(), exchange.getProperty(CHUNK_LAST_LINE, Long.class),
+        Exchange chunk = exchange.copy();
+        // its own unit of work: a copy shares the split's, whose route stack and completions (a key hold's release)
+        // belong to the split's thread; sharing it, a dead-letter split on the delivery thread was refused by Camel
+        // ("Is this really correct ?": the route on the stack was the file's)
+        chunk.getExchangeExtension().setUnitOfWork(null);
+        exchange.getProperty(WINDOW, ChunkWindow.class).handOut(chunk, exchange.getProperty(CHUNK_LAST_LINE, Long.class),
                 SyncProperties.KEYS_HELD);
     }
 

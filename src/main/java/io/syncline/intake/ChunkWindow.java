@@ -113,8 +113,7 @@ final class ChunkWindow {
 
     /** Waits until no chunk is in flight; throws the first failure, if any chunk failed. */
     void drain() throws InterruptedException {
-        slots.acquire(size);
-        slots.release(size);
+        drainQuietly();
         rethrowFailure();
     }
 

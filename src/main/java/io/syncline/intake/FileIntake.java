@@ -55,7 +55,6 @@ public class FileIntake {
 
     /** The name the file is stored under in archive/ or failed/, and its report's name. */
     public static final String STORED_NAME = "syncStoredName";
-    static final String FILE = "syncFile";
     static final String CHUNK_LAST_LINE = "syncChunkLastLine";
     /** The file's {@link ChunkWindow}: its chunks in flight. */
     static final String WINDOW = "syncChunkWindow";
@@ -98,7 +97,6 @@ public class FileIntake {
         String name = file.getName();
         BatchRun run = new BatchRun(flow, IntakeKind.FILE, name);
         exchange.setProperty(SyncProperties.BATCH_RUN, run);
-        exchange.setProperty(FILE, file);
         activity.runStarted(run);
         exchange.setProperty(STORED_NAME, storedName(run.startedAt(), name));
         String identity = identity(exchange, file);

@@ -4,6 +4,7 @@ import static io.restassured.RestAssured.given;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -44,7 +45,10 @@ public final class SyncData {
         return envelopes;
     }
 
-    /** The flow's outbox as written: one envelope a line, in file order. */
+    /**
+     * The flow's outbox as written: one envelope a line, in file order. Like any reader tailing the outbox, it takes
+     * only whole lines: a line still being written (no newline yet) is left for the next read.
+     */
     public static List<String> outboxLines(String flow) {
         Path dir = dataDir().resolve("outbox").resolve(flow);
         List<String> lines = new ArrayList<>();
@@ -53,7 +57,13 @@ public final class SyncData {
         }
         try (Stream<Path> files = Files.list(dir)) {
             for (Path file : files.sorted().toList()) {
-                Files.readAllLines(file).stream().filter(line -> !line.isBlank()).forEach(lines::add);
+                byte[] bytes = Files.readAllBytes(file);
+                int end = bytes.length;
+                while (end > 0 && bytes[end - 1] != '\n') {
+                    end--;
+                }
+                new String(bytes, 0, end, StandardCharsets.UTF_8).lines().filter(line -> !line.isBlank())
+                        .forEach(lines::add);
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);

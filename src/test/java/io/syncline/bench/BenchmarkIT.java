@@ -42,6 +42,15 @@ class BenchmarkIT {
         assertEquals("completed", outbox.get("status"), "the outbox file did not complete: " + outbox);
         assertEquals(((Number) outbox.get("rows")).longValue(), ((Number) outbox.get("linesInOutbox")).longValue(),
                 "every row of the benchmark file reached the outbox");
+        // the second file into the same process: all of it published, and to the sink all of it received
+        Map<String, Object> largeAgain = (Map<String, Object>) ((Map<String, Object>) batch.get("large")).get("second");
+        Map<String, Object> outboxAgain = (Map<String, Object>) outbox.get("second");
+        for (Map<String, Object> again : List.of(largeAgain, outboxAgain)) {
+            assertEquals("completed", again.get("status"), "a second file did not complete: " + again);
+            assertEquals(((Number) outbox.get("rows")).longValue(), ((Number) again.get("published")).longValue());
+        }
+        assertEquals(((Number) outbox.get("rows")).longValue(), ((Number) largeAgain.get("receivedBySink")).longValue(),
+                "every row of the second file reached the sink");
         if (!"full".equals(results.get("mode"))) {
             // at tiny rates every accepted event arrives; at the full run's rates that is what is being measured
             Map<String, Object> fixedRate = (Map<String, Object>) ((Map<String, Object>) results.get("realtime")).get("atFixedRate");

@@ -3,7 +3,6 @@ package io.syncline.intake;
 import java.io.Closeable;
 import java.io.IOException;
 import java.util.Iterator;
-import java.util.NoSuchElementException;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
@@ -90,6 +89,10 @@ final class ChunkWindow {
                 delivery.deliver(chunk);
             } catch (RuntimeException e) {
                 chunk.setException(e);
+            } catch (Error e) {
+                // an Error is no success: the chunk fails, the checkpoint stays before it
+                chunk.setException(new IllegalStateException("delivery stopped: " + e, e));
+                throw e;
             } finally {
                 holds.complete(null);
                 ended(number, lastLine, chunk.getException());
@@ -102,24 +105,30 @@ final class ChunkWindow {
         }
         try {
             executor.execute(task);
-        } catch (RuntimeException refused) {
-            // the pool is shutting down: the chunk never started, and the file stops here
-            chunk.setException(refused);
+        } catch (RuntimeException | Error refused) {
+            // the pool is shutting down, or no thread could be started for it (OutOfMemoryError: unable to create
+            // native thread): the chunk never started, its slot is given back, and the file stops here
+            RuntimeException cause = refused instanceof RuntimeException runtime ? runtime
+                    : new IllegalStateException("chunk not started: " + refused, refused);
+            chunk.setException(cause);
             holds.complete(null);
-            ended(number, lastLine, refused);
-            throw refused;
+            ended(number, lastLine, cause);
+            throw cause;
         }
     }
 
     /** Waits until no chunk is in flight; throws the first failure, if any chunk failed. */
-    void drain() throws InterruptedException {
+    void drain() {
         drainQuietly();
         rethrowFailure();
     }
 
-    /** Waits until no chunk is in flight, whatever they ended with (the file failed already). */
-    void drainQuietly() throws InterruptedException {
-        slots.acquire(size);
+    /**
+     * Waits until no chunk is in flight, whatever they ended with (the file failed already). Not interruptible: the
+     * report and the move of the file must not come before a chunk still being delivered.
+     */
+    void drainQuietly() {
+        slots.acquireUninterruptibly(size);
         slots.release(size);
     }
 
@@ -156,9 +165,9 @@ final class ChunkWindow {
 
         @Override
         public T next() {
-            if (failed()) {
-                throw new NoSuchElementException();
-            }
+            // a chunk failed between hasNext() and next(): the split ends with that failure, not with a
+            // NoSuchElementException that would take its place in the file's report
+            rethrowFailure();
             return chunks.next();
         }
 
@@ -198,15 +207,14 @@ final class ChunkWindow {
             if (line >= 0) {
                 checkpoint.accept(line);
             }
+            for (int i = 0; i < covered; i++) {
+                chunkDone.run();
+            }
         } catch (RuntimeException e) {
             fail(e);
+        } finally {
             slots.release(covered);
-            return;
         }
-        for (int i = 0; i < covered; i++) {
-            chunkDone.run();
-        }
-        slots.release(covered);
     }
 
     /** The first failure stops the file; the chunks done after a chunk still in flight give their slots back. */

@@ -106,6 +106,10 @@ public class OutboxTarget {
                             wait();
                         } catch (InterruptedException e) {
                             Thread.currentThread().interrupt();
+                            if (unforced.remove(mine)) {
+                                // no force will cover it now: its channel is closed here, not by a later chunk's force
+                                closeQuietly(mine.channel());
+                            }
                             throw new IOException("Interrupted while waiting for the outbox's forced write", e);
                         }
                         continue;
@@ -116,6 +120,13 @@ public class OutboxTarget {
                 }
                 try {
                     forceAll(batch);
+                } catch (RuntimeException | Error e) {
+                    // no chunk of the batch may wait for a force that will never complete
+                    for (Written written : batch) {
+                        closeQuietly(written.channel());
+                        written.forced().completeExceptionally(new IOException("The outbox's forced write failed: " + e, e));
+                    }
+                    throw e;
                 } finally {
                     synchronized (this) {
                         forcing = false;
@@ -127,6 +138,14 @@ public class OutboxTarget {
                 mine.forced().join();
             } catch (CompletionException e) {
                 throw e.getCause() instanceof IOException io ? io : new IOException(e.getCause());
+            }
+        }
+
+        private static void closeQuietly(FileChannel channel) {
+            try {
+                channel.close();
+            } catch (IOException ignored) {
+                // the chunk fails anyway; nothing of it counts as written
             }
         }
 

@@ -5,14 +5,17 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -141,6 +144,48 @@ class ChunkWindowTest {
         IllegalStateException refused = new IllegalStateException("refused");
         assertSame(refused, assertThrows(IllegalStateException.class, () -> handOutFailing(window, 1, 6L, refused)));
         assertEquals(List.of(5L), checkpoints);
+    }
+
+    @Test
+    void aChunkNoThreadCouldBeStartedForStopsTheFileAndGivesItsSlotBack() throws Exception {
+        OutOfMemoryError noThread = new OutOfMemoryError("unable to create native thread: possibly out of memory or process/resource limits reached");
+        ChunkWindow window = new ChunkWindow(2, task -> {
+            throw noThread;
+        }, this::deliver, checkpoints::add, chunksDone::incrementAndGet);
+
+        IllegalStateException stopped = assertThrows(IllegalStateException.class, () -> window.handOut(chunk(0), 50L, HELD));
+        assertSame(noThread, stopped.getCause());
+        assertTrue(window.failed());
+        // the report and the move wait for every chunk in flight: none is, so this returns
+        CompletableFuture<Void> drained = CompletableFuture.runAsync(window::drainQuietly, threads);
+        drained.get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+        assertEquals(List.of(), checkpoints);
+    }
+
+    @Test
+    void aFailureBetweenTheSplitsHasNextAndNextIsTheFailureTheSplitEndsWith() throws Exception {
+        ChunkWindow window = window(2);
+        Iterator<Integer> chunks = window.untilFailed(List.of(0, 1, 2).iterator());
+        assertTrue(chunks.hasNext());
+        IllegalStateException refused = new IllegalStateException("refused");
+        window.stop(refused);
+        assertSame(refused, assertThrows(IllegalStateException.class, chunks::next));
+        assertFalse(chunks.hasNext());
+    }
+
+    @Test
+    void aStepAfterTheCheckpointThatThrowsStopsTheFileAndStillGivesTheSlotBack() throws Exception {
+        IllegalStateException counting = new IllegalStateException("chunk not counted");
+        ChunkWindow window = new ChunkWindow(2, threads, this::deliver, checkpoints::add, () -> {
+            throw counting;
+        });
+        window.handOut(chunk(0), 50L, HELD);
+
+        // the drain must not wait for a slot the chunk never gave back
+        CompletableFuture<Void> drained = CompletableFuture.runAsync(window::drain, threads);
+        ExecutionException failed = assertThrows(ExecutionException.class, () -> drained.get(WAIT.toMillis(), TimeUnit.MILLISECONDS));
+        assertSame(counting, failed.getCause());
+        assertEquals(List.of(50L), checkpoints);
     }
 
     @Test

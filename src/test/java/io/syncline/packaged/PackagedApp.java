@@ -39,10 +39,16 @@ public final class PackagedApp implements AutoCloseable {
 
     /** The same with JVM options (a heap size, a flight recording) before {@code -jar}. */
     public static PackagedApp start(Path dataDir, Map<String, String> settings, List<String> jvmOptions, Path log) {
+        return start(javaOfTests(), runner(), dataDir, settings, jvmOptions, log);
+    }
+
+    /** Another jar ({@code runner}) on another JVM ({@code java}, its {@code bin/java}). */
+    static PackagedApp start(Path java, String runner, Path dataDir, Map<String, String> settings, List<String> jvmOptions,
+            Path log) {
         int port = freePort();
         try {
             long launchedAt = System.nanoTime();
-            Process process = launch(dataDir, port, settings, jvmOptions, log);
+            Process process = launch(java, runner, dataDir, port, settings, jvmOptions, log);
             PackagedApp app = new PackagedApp(process, port);
             Awaitility.await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(20))
                     .until(() -> {
@@ -60,7 +66,7 @@ public final class PackagedApp implements AutoCloseable {
 
     /** Runs the jar until it exits by itself (a start-up that is refused); its exit code. */
     static int runUntilExit(Path dataDir, Map<String, String> settings, Path log) throws IOException, InterruptedException {
-        Process process = launch(dataDir, freePort(), settings, List.of(), log);
+        Process process = launch(javaOfTests(), runner(), dataDir, freePort(), settings, List.of(), log);
         if (!process.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)) {
             process.destroyForcibly().waitFor();
             throw new AssertionError("Syncline did not exit; see " + log);
@@ -68,10 +74,17 @@ public final class PackagedApp implements AutoCloseable {
         return process.exitValue();
     }
 
-    private static Process launch(Path dataDir, int port, Map<String, String> settings, List<String> jvmOptions, Path log)
-            throws IOException {
-        String runner = System.getProperty("syncline.runner", "target/quarkus-app/quarkus-run.jar");
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+    static Path javaOfTests() {
+        return Path.of(System.getProperty("java.home"), "bin", "java");
+    }
+
+    private static String runner() {
+        return System.getProperty("syncline.runner", "target/quarkus-app/quarkus-run.jar");
+    }
+
+    private static Process launch(Path java, String runner, Path dataDir, int port, Map<String, String> settings,
+            List<String> jvmOptions, Path log) throws IOException {
+        List<String> command = new ArrayList<>(List.of(java.toString()));
         command.addAll(jvmOptions);
         command.addAll(List.of("-Dsync.data-dir=" + dataDir, "-Dquarkus.http.port=" + port));
         // the operator otto, so the API can be read as a user would read it

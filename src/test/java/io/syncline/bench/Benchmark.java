@@ -19,6 +19,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 
 import io.syncline.packaged.PackagedApp;
+import io.syncline.packaged.StartCache;
 
 /**
  * Syncline's throughput, latency, memory and start-up next to two baselines measured in the same run on the same
@@ -138,16 +139,42 @@ final class Benchmark {
         return phases.contains(phase);
     }
 
+    /**
+     * The README's jar started {@code startups} times, each followed by a start of the class-path jar with the start-up
+     * cache bin/start-cache.sh trained (the README's faster start), interleaved so both meet the same machine.
+     */
     private Map<String, Object> startup() throws Exception {
-        List<Double> readySeconds = new ArrayList<>();
-        List<Double> idleRss = new ArrayList<>();
-        List<Double> stopSeconds = new ArrayList<>();
+        StartCache cache = StartCache.trained(out.resolve("start-cache"));
+        Starts plain = new Starts();
+        Starts cached = new Starts();
         for (int i = 0; i < sizes.startups(); i++) {
-            Path dataDir = out.resolve("startup-" + i);
+            plain.start(PackagedApp.javaOfTests(), System.getProperty("syncline.runner", "target/quarkus-app/quarkus-run.jar"),
+                    jvmOptions("startup-" + i), "startup-" + i);
+            List<String> options = new ArrayList<>(cache.jvmOptions(true));
+            options.addAll(jvmOptions("startup-cached-" + i));
+            cached.start(cache.java(), StartCache.JAR, options, "startup-cached-" + i);
+        }
+        Map<String, Object> m = plain.results();
+        Map<String, Object> withCache = cached.results();
+        withCache.put("java", cache.javaVersion());
+        withCache.put("cache", cache.cache().getFileName().toString());
+        withCache.put("cacheMiB", RealtimeLoad.round(Files.size(cache.cache()) / 1048576.0));
+        m.put("withStartCache", withCache);
+        return m;
+    }
+
+    /** Starts, each to ready, its idle RSS, then SIGTERM to exit. */
+    private final class Starts {
+        private final List<Double> readySeconds = new ArrayList<>();
+        private final List<Double> idleRss = new ArrayList<>();
+        private final List<Double> stopSeconds = new ArrayList<>();
+
+        void start(Path java, String runner, List<String> jvmOptions, String name) throws Exception {
+            Path dataDir = out.resolve(name);
             deleteTree(dataDir);
-            Path log = out.resolve("startup-" + i + ".log");
+            Path log = out.resolve(name + ".log");
             Files.deleteIfExists(log);
-            try (PackagedApp app = PackagedApp.start(dataDir, Map.of(), jvmOptions("startup-" + i), log)) {
+            try (PackagedApp app = PackagedApp.start(java, runner, dataDir, Map.of(), jvmOptions, log)) {
                 readySeconds.add(RealtimeLoad.round(app.readyAfter().toMillis() / 1000.0));
                 idleRss.add(RealtimeLoad.round(settledRss(app.pid())));
                 // a restart is a stop and a start: SIGTERM, as an orchestrator sends it, to the process's exit
@@ -156,14 +183,17 @@ final class Benchmark {
                 stopSeconds.add(RealtimeLoad.round((System.nanoTime() - stopping) / 1e9));
             }
         }
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("readySeconds", readySeconds);
-        m.put("readySecondsMedian", median(readySeconds));
-        m.put("idleRssMiB", idleRss);
-        m.put("idleRssMiBMedian", median(idleRss));
-        m.put("stopSeconds", stopSeconds);
-        m.put("stopSecondsMedian", median(stopSeconds));
-        return m;
+
+        Map<String, Object> results() {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("readySeconds", readySeconds);
+            m.put("readySecondsMedian", median(readySeconds));
+            m.put("idleRssMiB", idleRss);
+            m.put("idleRssMiBMedian", median(idleRss));
+            m.put("stopSeconds", stopSeconds);
+            m.put("stopSecondsMedian", median(stopSeconds));
+            return m;
+        }
     }
 
     /** RSS once it stops moving: two readings a second apart within 2 MiB. */

@@ -43,7 +43,7 @@ public final class PackagedApp implements AutoCloseable {
     }
 
     /** Another jar ({@code runner}) on another JVM ({@code java}, its {@code bin/java}). */
-    static PackagedApp start(Path java, String runner, Path dataDir, Map<String, String> settings, List<String> jvmOptions,
+    public static PackagedApp start(Path java, String runner, Path dataDir, Map<String, String> settings, List<String> jvmOptions,
             Path log) {
         int port = freePort();
         try {
@@ -74,7 +74,7 @@ public final class PackagedApp implements AutoCloseable {
         return process.exitValue();
     }
 
-    static Path javaOfTests() {
+    public static Path javaOfTests() {
         return Path.of(System.getProperty("java.home"), "bin", "java");
     }
 

@@ -144,17 +144,23 @@ final class Benchmark {
      * cache bin/start-cache.sh trained (the README's faster start), interleaved so both meet the same machine.
      */
     private Map<String, Object> startup() throws Exception {
-        StartCache cache = StartCache.trained(out.resolve("start-cache"));
+        // the smoke run (./mvnw -B verify) leaves the cache's build and training to StartCacheIT
+        StartCache cache = Sizes.SMOKE.equals(sizes) ? null : StartCache.trained(out.resolve("start-cache"));
         Starts plain = new Starts();
         Starts cached = new Starts();
         for (int i = 0; i < sizes.startups(); i++) {
             plain.start(PackagedApp.javaOfTests(), System.getProperty("syncline.runner", "target/quarkus-app/quarkus-run.jar"),
                     jvmOptions("startup-" + i), "startup-" + i);
-            List<String> options = new ArrayList<>(cache.jvmOptions(true));
-            options.addAll(jvmOptions("startup-cached-" + i));
-            cached.start(cache.java(), StartCache.JAR, options, "startup-cached-" + i);
+            if (cache != null) {
+                List<String> options = new ArrayList<>(cache.jvmOptions(true));
+                options.addAll(jvmOptions("startup-cached-" + i));
+                cached.start(cache.java(), StartCache.JAR, options, "startup-cached-" + i);
+            }
         }
         Map<String, Object> m = plain.results();
+        if (cache == null) {
+            return m;
+        }
         Map<String, Object> withCache = cached.results();
         withCache.put("java", cache.javaVersion());
         withCache.put("cache", cache.cache().getFileName().toString());

@@ -36,19 +36,27 @@ else
 fi
 rm -f "$CACHE"
 SCRATCH=$(mktemp -d "${TMPDIR:-/tmp}/syncline-training.XXXXXX")
-trap 'rm -rf "$SCRATCH"' EXIT
+pid=""
+stop() {
+  if [ -n "$pid" ]; then
+    kill "$pid" 2>/dev/null || true
+    wait "$pid" || true
+    pid=""
+  fi
+}
+trained=""
+# whatever ends the script (a failed step, Ctrl-C), the training run is stopped and its folder removed, and the cache
+# of a training that did not finish (the JVM writes one as it exits) with it
+trap 'stop; rm -rf "$SCRATCH"; [ -n "$trained" ] || rm -f "$CACHE"' EXIT
+trap 'exit 130' INT TERM
 echo "Training on Java $major (scratch data in $SCRATCH, port $PORT)"
 # shellcheck disable=SC2086
 "$JAVA" $JAVA_OPTS $WRITE -Dquarkus.http.port="$PORT" -Dquarkus.http.host=127.0.0.1 -Dsync.data-dir="$SCRATCH/data" \
   "-Dsync.flows.insurance-actuarial-risk.schedule=0/1 * * * * ?" -jar "$JAR" > "$SCRATCH/training.log" 2>&1 &
 pid=$!
-stop() {
-  kill "$pid" 2>/dev/null || true
-  wait "$pid" || true
-}
 ready=""
 for _ in $(seq 1 1200); do
-  if curl -sf -o /dev/null "http://127.0.0.1:$PORT/q/health/ready"; then ready=yes; break; fi
+  if curl -sf --max-time 5 -o /dev/null "http://127.0.0.1:$PORT/q/health/ready"; then ready=yes; break; fi
   if ! kill -0 "$pid" 2>/dev/null; then break; fi
   sleep 0.1
 done
@@ -61,7 +69,7 @@ fi
 accepted=0
 for example in src/main/resources/flows/*/examples/valid.json; do
   flow=$(basename "$(dirname "$(dirname "$example")")")
-  code=$(curl -s -o /dev/null -w '%{http_code}' -H 'Content-Type: application/json' --data-binary "@$example" \
+  code=$(curl -s --max-time 30 -o /dev/null -w '%{http_code}' -H 'Content-Type: application/json' --data-binary "@$example" \
     "http://127.0.0.1:$PORT/webhooks/$flow")
   if [ "$code" = 202 ]; then accepted=$((accepted + 1)); fi
 done
@@ -89,6 +97,7 @@ if [ ! -s "$CACHE" ]; then
   tail -40 "$SCRATCH/training.log" >&2
   exit 1
 fi
+trained=yes
 echo "Trained on $accepted webhooks and one file: $CACHE ($(du -h "$CACHE" | cut -f1))"
 echo "Run Syncline with it, from this folder:"
 echo "  $JAVA $JAVA_OPTS $USE -jar $JAR"

@@ -212,6 +212,9 @@ final class ChunkWindow {
             }
         } catch (RuntimeException e) {
             fail(e);
+        } catch (Error e) {
+            fail(new IllegalStateException("checkpoint stopped: " + e, e));
+            throw e;
         } finally {
             slots.release(covered);
         }

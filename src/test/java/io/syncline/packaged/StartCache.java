@@ -24,6 +24,8 @@ import java.util.stream.Stream;
 public record StartCache(Path java, int javaVersion, Path cache) {
 
     public static final String JAR = "target/classpath-app/syncline-runner.jar";
+    /** The JVM options the cache is trained with, and started with: a cache serves only the options it was trained with. */
+    static final String TRAINED_WITH = "-Xmx256m";
 
     /** Builds the class-path jar and trains its cache; each step's output goes to a log under {@code work}. */
     public static StartCache trained(Path work) throws Exception {
@@ -31,8 +33,8 @@ public record StartCache(Path java, int javaVersion, Path cache) {
         run(List.of("./mvnw", "-B", "-o", "-q", "package", "-DskipTests", "-Pclasspath-jar"), Map.of(), work.resolve("build.log"));
         Path java = newestJava();
         int version = version(java.getParent().getParent());
-        run(List.of("bin/start-cache.sh"), Map.of("JAVA", java.toString(), "PORT", String.valueOf(PackagedApp.freePort())),
-                work.resolve("training.log"));
+        run(List.of("bin/start-cache.sh"), Map.of("JAVA", java.toString(), "JAVA_OPTS", TRAINED_WITH,
+                "PORT", String.valueOf(PackagedApp.freePort())), work.resolve("training.log"));
         Path cache = Path.of("target", "classpath-app", version >= 25 ? "syncline.aot" : "syncline.jsa").toAbsolutePath();
         return new StartCache(java, version, cache);
     }
@@ -42,7 +44,7 @@ public record StartCache(Path java, int javaVersion, Path cache) {
      * start without it ({@code -XX:AOTMode=on}, {@code -Xshare:on}).
      */
     public List<String> jvmOptions(boolean required) {
-        List<String> options = new ArrayList<>(List.of("-Xmx256m"));
+        List<String> options = new ArrayList<>(List.of(TRAINED_WITH));
         if (javaVersion >= 25) {
             options.add("-XX:AOTCache=" + cache);
             if (required) {
@@ -97,6 +99,8 @@ public record StartCache(Path java, int javaVersion, Path cache) {
         builder.environment().putAll(environment);
         Process process = builder.start();
         if (!process.waitFor(10, TimeUnit.MINUTES)) {
+            // the script's training JVM too: SIGKILL to the script runs no trap
+            process.descendants().forEach(ProcessHandle::destroyForcibly);
             process.destroyForcibly().waitFor();
             throw new AssertionError(command + " did not end within 10 minutes; see " + log);
         }

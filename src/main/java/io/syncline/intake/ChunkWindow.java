@@ -11,6 +11,8 @@ import java.util.function.LongConsumer;
 
 import org.apache.camel.Exchange;
 
+import io.syncline.pipeline.SyncProperties;
+
 /**
  * A file's chunks in flight: up to {@code size} of them are delivered at once, each on a thread of its own, so one
  * chunk's wait for the target (the outbox's forced write, an http answer) overlaps the next chunk's work. What stays
@@ -68,9 +70,8 @@ final class ChunkWindow {
      * earlier instead, so the file stops.
      *
      * @param lastLine the chunk's last line, or null when it has none
-     * @param holdsKeys the property the version guard completes once the chunk holds its keys
      */
-    void handOut(Exchange chunk, Long lastLine, String holdsKeys) throws InterruptedException {
+    void handOut(Exchange chunk, Long lastLine) throws InterruptedException {
         rethrowFailure();
         slots.acquire();
         try {
@@ -83,7 +84,8 @@ final class ChunkWindow {
         long number = handedOut++;
         CompletableFuture<Void> holds = new CompletableFuture<>();
         lastHolds = holds;
-        chunk.setProperty(holdsKeys, holds);
+        // the version guard completes it once the chunk holds its keys
+        chunk.setProperty(SyncProperties.KEYS_HELD, holds);
         Runnable task = () -> {
             try {
                 delivery.deliver(chunk);
@@ -91,7 +93,7 @@ final class ChunkWindow {
                 chunk.setException(e);
             } catch (Error e) {
                 // an Error is no success: the chunk fails, the checkpoint stays before it
-                chunk.setException(new IllegalStateException("delivery stopped: " + e, e));
+                chunk.setException(unchecked(e));
                 throw e;
             } finally {
                 holds.complete(null);
@@ -108,8 +110,7 @@ final class ChunkWindow {
         } catch (RuntimeException | Error refused) {
             // the pool is shutting down, or no thread could be started for it (OutOfMemoryError: unable to create
             // native thread): the chunk never started, its slot is given back, and the file stops here
-            RuntimeException cause = refused instanceof RuntimeException runtime ? runtime
-                    : new IllegalStateException("chunk not started: " + refused, refused);
+            RuntimeException cause = unchecked(refused);
             chunk.setException(cause);
             holds.complete(null);
             ended(number, lastLine, cause);
@@ -186,7 +187,7 @@ final class ChunkWindow {
      */
     private synchronized void ended(long number, Long lastLine, Exception error) {
         if (error != null) {
-            fail(error instanceof RuntimeException runtime ? runtime : new IllegalStateException(error.getMessage(), error));
+            fail(unchecked(error));
             slots.release();
             return;
         }
@@ -213,11 +214,16 @@ final class ChunkWindow {
         } catch (RuntimeException e) {
             fail(e);
         } catch (Error e) {
-            fail(new IllegalStateException("checkpoint stopped: " + e, e));
+            fail(unchecked(e));
             throw e;
         } finally {
             slots.release(covered);
         }
+    }
+
+    /** A failure as the file's: itself when unchecked, else wrapped (an Error, a checked exception) with its text. */
+    static RuntimeException unchecked(Throwable failure) {
+        return failure instanceof RuntimeException runtime ? runtime : new IllegalStateException(failure.toString(), failure);
     }
 
     /** The first failure stops the file; the chunks done after a chunk still in flight give their slots back. */

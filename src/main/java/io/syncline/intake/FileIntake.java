@@ -215,15 +215,13 @@ public class FileIntake {
         // belong to the split's thread; sharing it, a dead-letter split on the delivery thread was refused by Camel
         // ("Is this really correct ?": the route on the stack was the file's)
         chunk.getExchangeExtension().setUnitOfWork(null);
-        exchange.getProperty(WINDOW, ChunkWindow.class).handOut(chunk, exchange.getProperty(CHUNK_LAST_LINE, Long.class),
-                SyncProperties.KEYS_HELD);
+        exchange.getProperty(WINDOW, ChunkWindow.class).handOut(chunk, exchange.getProperty(CHUNK_LAST_LINE, Long.class));
     }
 
     /** A chunk failed on the split's thread (a step of the flow's own): no further chunk is read; the file stops. */
     public void chunkFailed(Exchange exchange) throws Exception {
         Exception cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
-        exchange.getProperty(WINDOW, ChunkWindow.class).stop(cause instanceof RuntimeException runtime ? runtime
-                : new IllegalStateException(cause.getMessage(), cause));
+        exchange.getProperty(WINDOW, ChunkWindow.class).stop(ChunkWindow.unchecked(cause));
         throw cause;
     }
 
@@ -234,7 +232,7 @@ public class FileIntake {
     }
 
     /** Every chunk went through: a file without a single good row is still a failure. */
-    public void finish(Exchange exchange) throws InterruptedException {
+    public void finish(Exchange exchange) {
         exchange.getProperty(WINDOW, ChunkWindow.class).drain();
         BatchRun run = exchange.getProperty(SyncProperties.BATCH_RUN, BatchRun.class);
         if (run.resumedAfterLine() > 0 && run.rowsRead() == 0) {
@@ -258,7 +256,7 @@ public class FileIntake {
     }
 
     /** The file goes to failed/: report why, then let the file consumer move it. */
-    public void failed(Exchange exchange) throws InterruptedException {
+    public void failed(Exchange exchange) {
         ChunkWindow window = exchange.getProperty(WINDOW, ChunkWindow.class);
         if (window != null) {
             // the report counts, and the move waits for, every chunk still in flight

@@ -149,8 +149,7 @@ final class Benchmark {
         Starts plain = new Starts();
         Starts cached = new Starts();
         for (int i = 0; i < sizes.startups(); i++) {
-            plain.start(PackagedApp.javaOfTests(), System.getProperty("syncline.runner", "target/quarkus-app/quarkus-run.jar"),
-                    jvmOptions("startup-" + i), "startup-" + i);
+            plain.start(PackagedApp.javaOfTests(), PackagedApp.runner(), jvmOptions("startup-" + i), "startup-" + i);
             if (cache != null) {
                 List<String> options = new ArrayList<>(cache.jvmOptions(true));
                 options.addAll(jvmOptions("startup-cached-" + i));

@@ -28,13 +28,14 @@ import org.apache.camel.support.DefaultExchange;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
+import io.syncline.pipeline.SyncProperties;
+
 /**
  * A file's chunks in flight, on real threads: the checkpoint only ever names a line every chunk up to which is done,
  * a chunk is handed out only once the one before it holds its keys, and the first failure stops the file.
  */
 class ChunkWindowTest {
 
-    private static final String HELD = "keysHeld";
     private static final Duration WAIT = Duration.ofSeconds(10);
 
     private final ExecutorService threads = Executors.newCachedThreadPool();
@@ -60,8 +61,8 @@ class ChunkWindowTest {
     void theCheckpointWaitsForAnEarlierChunkStillInFlight() throws Exception {
         ChunkWindow window = window(2);
         holdBack.put(0, new CountDownLatch(1));
-        window.handOut(chunk(0), 50L, HELD);
-        window.handOut(chunk(1), 100L, HELD);
+        window.handOut(chunk(0), 50L);
+        window.handOut(chunk(1), 100L);
 
         await().atMost(WAIT).until(() -> window.doneAhead() == 1);
         assertEquals(List.of(), checkpoints, "chunk 1 is done, but chunk 0 is not: no line may be named done");
@@ -79,8 +80,8 @@ class ChunkWindowTest {
         ChunkWindow window = window(2);
         holdBack.put(0, new CountDownLatch(1));
         holdBack.put(1, new CountDownLatch(1));
-        window.handOut(chunk(0), 1L, HELD);
-        window.handOut(chunk(1), 2L, HELD);
+        window.handOut(chunk(0), 1L);
+        window.handOut(chunk(1), 2L);
         CompletableFuture<Void> third = CompletableFuture.runAsync(() -> handOut(window, 2, 3L), threads);
 
         await().atMost(WAIT).until(() -> delivered.size() == 2);
@@ -102,7 +103,7 @@ class ChunkWindowTest {
     void aChunkIsHandedOutOnlyOnceTheOneBeforeItHoldsItsKeys() throws Exception {
         ChunkWindow window = window(2);
         holdKeysBack.put(0, new CountDownLatch(1));
-        window.handOut(chunk(0), 1L, HELD);
+        window.handOut(chunk(0), 1L);
         Thread splitter = new Thread(() -> handOut(window, 1, 2L));
         splitter.start();
 
@@ -121,11 +122,11 @@ class ChunkWindowTest {
         holdBack.put(1, new CountDownLatch(1));
         IllegalStateException deadLettersDown = new IllegalStateException("Dead letters could not be written");
         handOutFailing(window, 0, 10L, deadLettersDown);
-        window.handOut(chunk(1), 20L, HELD);
+        window.handOut(chunk(1), 20L);
         holdBack.get(0).countDown();
 
         await().atMost(WAIT).until(window::failed);
-        assertSame(deadLettersDown, assertThrows(IllegalStateException.class, () -> window.handOut(chunk(2), 30L, HELD)));
+        assertSame(deadLettersDown, assertThrows(IllegalStateException.class, () -> window.handOut(chunk(2), 30L)));
         holdBack.get(1).countDown();
         assertSame(deadLettersDown, assertThrows(IllegalStateException.class, window::drain));
         assertEquals(List.of(), checkpoints, "a line after a failed chunk was named done");
@@ -137,7 +138,7 @@ class ChunkWindowTest {
     void aWindowOfOneDeliversOnTheCallersThreadAndThrowsItsFailureAtOnce() throws Exception {
         ChunkWindow window = window(1);
         Thread caller = Thread.currentThread();
-        window.handOut(chunk(0), 5L, HELD);
+        window.handOut(chunk(0), 5L);
         assertEquals(List.of(5L), checkpoints);
         assertSame(caller, deliveredOn.get(0));
 
@@ -153,7 +154,7 @@ class ChunkWindowTest {
             throw noThread;
         }, this::deliver, checkpoints::add, chunksDone::incrementAndGet);
 
-        IllegalStateException stopped = assertThrows(IllegalStateException.class, () -> window.handOut(chunk(0), 50L, HELD));
+        IllegalStateException stopped = assertThrows(IllegalStateException.class, () -> window.handOut(chunk(0), 50L));
         assertSame(noThread, stopped.getCause());
         assertTrue(window.failed());
         // the report and the move wait for every chunk in flight: none is, so this returns
@@ -179,7 +180,7 @@ class ChunkWindowTest {
         ChunkWindow window = new ChunkWindow(2, threads, this::deliver, checkpoints::add, () -> {
             throw counting;
         });
-        window.handOut(chunk(0), 50L, HELD);
+        window.handOut(chunk(0), 50L);
 
         // the drain must not wait for a slot the chunk never gave back
         CompletableFuture<Void> drained = CompletableFuture.runAsync(window::drain, threads);
@@ -210,7 +211,7 @@ class ChunkWindowTest {
             released(holdKeysBack.get(number));
             delivered.add(number);
             // the version guard, once the chunk holds its keys
-            chunk.getProperty(HELD, CompletableFuture.class).complete(null);
+            chunk.getProperty(SyncProperties.KEYS_HELD, CompletableFuture.class).complete(null);
             released(holdBack.get(number));
             RuntimeException failure = failWith.get(number);
             if (failure != null) {
@@ -239,7 +240,7 @@ class ChunkWindowTest {
 
     private void handOut(ChunkWindow window, int number, long lastLine) {
         try {
-            window.handOut(chunk(number), lastLine, HELD);
+            window.handOut(chunk(number), lastLine);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
@@ -247,6 +248,6 @@ class ChunkWindowTest {
 
     private void handOutFailing(ChunkWindow window, int number, long lastLine, RuntimeException failure) throws InterruptedException {
         failWith.put(number, failure);
-        window.handOut(chunk(number), lastLine, HELD);
+        window.handOut(chunk(number), lastLine);
     }
 }

@@ -71,7 +71,7 @@ class FileSplitStopTest {
     private Exchange run(boolean guarded) throws Exception {
         window = new ChunkWindow(2, threads, chunk -> {
             int number = chunk.getMessage().getBody(Integer.class);
-            chunk.getProperty("held", java.util.concurrent.CompletableFuture.class).complete(null);
+            chunk.getProperty(io.syncline.pipeline.SyncProperties.KEYS_HELD, java.util.concurrent.CompletableFuture.class).complete(null);
             delivered.incrementAndGet();
             if (number == failDeliveryAt) {
                 chunk.setException(deliveryFailure);
@@ -107,7 +107,7 @@ class FileSplitStopTest {
                                         throw stepFailure;
                                     }
                                 })
-                                .process(exchange -> window.handOut(exchange.copy(), null, "held"))
+                                .process(exchange -> window.handOut(exchange.copy(), null))
                             .doCatch(Exception.class)
                                 .process(exchange -> {
                                     Exception cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);

@@ -306,7 +306,7 @@ class FlowFoldersIT {
     }
 
     private static int check(Path flowsDir, Path log) throws IOException, InterruptedException {
-        String runner = System.getProperty("syncline.runner", "target/quarkus-app/quarkus-run.jar");
+        String runner = PackagedApp.runner();
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-jar", runner, "check", flowsDir.toString()));
         Files.createDirectories(log.getParent());

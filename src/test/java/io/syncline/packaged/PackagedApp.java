@@ -78,7 +78,8 @@ public final class PackagedApp implements AutoCloseable {
         return Path.of(System.getProperty("java.home"), "bin", "java");
     }
 
-    private static String runner() {
+    /** The packaged jar the tests run: the README's, unless -Dsyncline.runner names another. */
+    public static String runner() {
         return System.getProperty("syncline.runner", "target/quarkus-app/quarkus-run.jar");
     }
 

@@ -182,6 +182,16 @@ public class SyncPipeline {
         return records != null && !records.isEmpty();
     }
 
+    /**
+     * After a chunk that failed at some step went to the dead letters: the route goes on after that step, with nothing
+     * left to publish. Without this, a failure before the publish (the store refusing the version read) would have the
+     * chunk dead-lettered and published both, without its keys held.
+     */
+    public void deadLettered(Exchange exchange) {
+        exchange.removeProperty(SyncProperties.CHUNK_IN_FLIGHT);
+        exchange.getMessage().setBody(new ArrayList<Envelope>());
+    }
+
     /** After the target acknowledged the chunk in the body. */
     public void published(Exchange exchange) {
         @SuppressWarnings("unchecked")

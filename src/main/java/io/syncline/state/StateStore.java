@@ -385,8 +385,12 @@ public class StateStore {
             }
             return new KeyHold(flow, connection, null, versions(connection, flow, keys));
         } catch (SQLException | RuntimeException e) {
-            connection.rollback();
-            connection.close();
+            // the connection goes back to the pool whatever the rollback says: it may hold the chunk's advisory locks
+            try (connection) {
+                connection.rollback();
+            } catch (SQLException closing) {
+                e.addSuppressed(closing);
+            }
             throw e;
         }
     }

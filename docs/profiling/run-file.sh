@@ -2,7 +2,7 @@
 # run-file.sh REPO CSV [PORT]: the packaged jar of REPO (./mvnw -B package -DskipTests) on a fresh data folder, the CSV
 # dropped into insurance-actuarial-risk's inbox (schedule every second), until its report is written. Prints the wall time
 # from drop to report, CPU seconds (in all, and from drop to report) and peak RSS of the process. JOPTS adds JVM options (a profiler agent, a heap size);
-# THREADS=1 also lists the CPU seconds of the busiest threads. SECOND=CSV2 drops a second file (other keys) once the first
+# THREADS=1 also lists the CPU seconds of the busiest threads, by name. SECOND=CSV2 drops a second file (other keys) once the first
 # one's report is written and prints its time too: the same process warm, its JIT's first pass behind it.
 APP=$1; CSV=$2; PORT=${3:-8090}
 D=$(mktemp -d /tmp/rb.XXXX)
@@ -27,7 +27,9 @@ if [ -n "$SECOND" ]; then
   echo "second file: drop->report $(echo "$T4-$T3"|bc) s; cpu $(echo "$CPU2-$CPU"|bc) s; $(grep -o '"published" *: *[0-9]*' $D/reports/*/*second.csv.report.json)"
 fi
 HWM=$(grep VmHWM /proc/$PID/status | awk '{print $2/1024}')
-[ -n "$THREADS" ] && for t in /proc/$PID/task/*; do echo "$(awk '{print ($14+$15)/100}' $t/stat) $(cat $t/comm)"; done | sort -rn | head -8
+# CPU seconds by thread name (the Camel threads, the C2 compiler threads and RocksDB's compaction threads summed)
+[ -n "$THREADS" ] && for t in /proc/$PID/task/*; do echo "$(awk '{print ($14+$15)/100}' $t/stat) $(cat $t/comm)"; done |
+  awk '{c=$1; $1=""; sum[$0]+=c; n[$0]++} END {for (k in sum) printf "%.2f%s (%d)\n", sum[k], k, n[k]}' | sort -rn | head -8
 kill $PID; wait $PID 2>/dev/null
 echo "drop->report $(echo "$T2-$T1"|bc) s; total $(echo "$T2-$T0"|bc) s; cpu $CPU s (file $(echo "$CPU-$CPU0"|bc) s); hwm ${HWM} MiB; $(grep -o '"published" *: *[0-9]*' $D/reports/*/*.report.json | head -1)"
 [ -n "$KEEP" ] && echo "kept $D" || rm -rf $D

@@ -1,9 +1,15 @@
 package io.syncline.state;
 
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.JarURLConnection;
+import java.net.URL;
+import java.net.URLConnection;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -16,6 +22,7 @@ import java.util.concurrent.TimeUnit;
 import org.jboss.logging.Logger;
 import org.rocksdb.BlockBasedTableConfig;
 import org.rocksdb.BloomFilter;
+import org.rocksdb.CompressionType;
 import org.rocksdb.InfoLogLevel;
 import org.rocksdb.LRUCache;
 import org.rocksdb.Options;
@@ -23,6 +30,7 @@ import org.rocksdb.RocksDB;
 import org.rocksdb.RocksDBException;
 import org.rocksdb.WriteBatch;
 import org.rocksdb.WriteOptions;
+import org.rocksdb.util.Environment;
 
 /**
  * What a single instance writes for every chunk, in RocksDB beside its embedded H2 store: the last delivered version of
@@ -58,11 +66,14 @@ final class EmbeddedState implements AutoCloseable {
 
     private EmbeddedState(Path folder) throws RocksDBException {
         this.folder = folder;
-        RocksDB.loadLibrary();
-        // small memtables and cache: the heap is bounded (-Xmx256m) and so should be what lies beside it
+        loadLibrary(folder.resolveSibling("native"));
+        // small memtables and cache: the heap is bounded (-Xmx256m) and so should be what lies beside it. LZ4, not
+        // RocksDB's default Snappy: RocksDB's flushes and compactions of two 1M-row files took 3.8 CPU seconds instead
+        // of 7.1 (docs/benchmarks.md, session 15); files written with Snappy before stay readable
         this.cache = new LRUCache(16L << 20);
         this.filter = new BloomFilter(10);
         this.options = new Options().setCreateIfMissing(true).setWriteBufferSize(8L << 20).setMaxWriteBufferNumber(2)
+                .setCompressionType(CompressionType.LZ4_COMPRESSION)
                 .setInfoLogLevel(InfoLogLevel.WARN_LEVEL).setKeepLogFileNum(2).setMaxBackgroundJobs(2)
                 .setTableFormatConfig(new BlockBasedTableConfig().setBlockCache(cache).setFilterPolicy(filter));
         try {
@@ -73,6 +84,46 @@ final class EmbeddedState implements AutoCloseable {
             throw e instanceof RocksDBException r ? r : new RocksDBException("Cannot create " + folder + ": " + e.getMessage());
         }
         this.writeOptions = new WriteOptions();
+    }
+
+    /**
+     * RocksDB's native library (15 MB), taken out of its jar once into {@code dir} and loaded from there at every later
+     * start. {@link RocksDB#loadLibrary()} copies it into {@code java.io.tmpdir} at every start (a tenth of a second of
+     * the main thread's start) and leaves the copy behind when the process is killed. Where that cannot be done
+     * (a folder the JVM may not execute from, a jar that does not carry the platform's library, ROCKSDB_SHAREDLIB_DIR
+     * set), RocksDB's own loading.
+     */
+    static void loadLibrary(Path dir) {
+        // the name RocksDB.loadLibrary(List) looks for in each folder (RocksJava 10 asks for "rocksdbjni", and so the
+        // file is named librocksdbjnijni-linux64.so; should that change, the loading below falls back)
+        String wanted = Environment.getJniLibraryFileName("rocksdbjni");
+        URL packed = RocksDB.class.getClassLoader().getResource(Environment.getJniLibraryFileName("rocksdb"));
+        if (packed != null && System.getenv("ROCKSDB_SHAREDLIB_DIR") == null) {
+            try {
+                URLConnection connection = packed.openConnection();
+                if (connection instanceof JarURLConnection jar) {
+                    // the jar's own CRC of the library names the folder: a new RocksDB takes a new one
+                    Path folder = dir.resolve(String.format("rocksdb-%08x", jar.getJarEntry().getCrc()));
+                    Path library = folder.resolve(wanted);
+                    if (!Files.isRegularFile(library) || Files.size(library) != jar.getJarEntry().getSize()) {
+                        Files.createDirectories(folder);
+                        // whole or not at all: two instances starting on one folder, or a start killed half-way
+                        Path part = Files.createTempFile(folder, wanted, ".part");
+                        try (InputStream in = connection.getInputStream()) {
+                            Files.copy(in, part, StandardCopyOption.REPLACE_EXISTING);
+                            Files.move(part, library, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+                        } finally {
+                            Files.deleteIfExists(part);
+                        }
+                    }
+                    RocksDB.loadLibrary(List.of(folder.toString()));
+                    return;
+                }
+            } catch (IOException | RuntimeException | UnsatisfiedLinkError e) {
+                LOG.debugf("RocksDB's library not loaded from %s (%s); RocksDB loads it itself", dir, e);
+            }
+        }
+        RocksDB.loadLibrary();
     }
 
     /** The state in {@code folder}, opened once per process. */

@@ -127,9 +127,10 @@ public class StateStore {
         } catch (RocksDBException e) {
             throw new SQLException("The embedded state in " + folder + " cannot be opened: " + e.getMessage(), e);
         } catch (UnsatisfiedLinkError e) {
-            // RocksDB unpacks its native library into java.io.tmpdir: a folder mounted noexec cannot load it
+            // RocksDB's native library is unpacked beside the store, else into java.io.tmpdir: a folder mounted noexec
+            // cannot load it
             throw new SQLException("RocksDB's native library did not load (" + e.getMessage() + "); give the JVM a"
-                    + " -Djava.io.tmpdir it may execute from, or set ROCKSDB_SHAREDLIB_DIR", e);
+                    + " sync.data-dir or a -Djava.io.tmpdir it may execute from, or set ROCKSDB_SHAREDLIB_DIR", e);
         }
     }
 

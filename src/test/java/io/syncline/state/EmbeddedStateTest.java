@@ -6,7 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
@@ -36,25 +38,55 @@ class EmbeddedStateTest {
     void versionsWrittenByAProcessKilledWithoutClosingAnythingAreThereWhenTheStoreOpensAgain() throws Exception {
         Path folder = Path.of("target", "test-data", "killed-versions").toAbsolutePath();
         DataDirResource.deleteRecursively(folder);
-        Process writer = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", System.getProperty("java.class.path"), Writer.class.getName(), folder.toString())
-                .redirectErrorStream(true).start();
-        try (BufferedReader out = new BufferedReader(new InputStreamReader(writer.getInputStream(), StandardCharsets.UTF_8))) {
-            String line;
-            while ((line = out.readLine()) != null && !line.equals("written")) {
-                System.out.println("writer: " + line);
-            }
-            assertEquals("written", line, "the writer process wrote its versions");
-            // kill -9: no close, no flush of the in-memory table; only what reached the write-ahead log remains
-            writer.destroyForcibly();
-            assertTrue(writer.waitFor(30, TimeUnit.SECONDS));
-        }
+        Process writer = written(folder);
+        // kill -9: no close, no flush of the in-memory table; only what reached the write-ahead log remains
+        writer.destroyForcibly();
+        assertTrue(writer.waitFor(30, TimeUnit.SECONDS));
 
         try (EmbeddedState reopened = EmbeddedState.open(folder)) {
             Map<String, Long> versions = reopened.versions(FLOW, List.of("RSK-1", "RSK-500", "RSK-1000", "RSK-1001"), LATEST);
             assertEquals(Map.of("RSK-1", 2001L, "RSK-500", 2500L, "RSK-1000", 3000L), versions);
             assertEquals(new StateStore.Checkpoint("risk.csv/4096/1", 1001), reopened.checkpoint(FLOW, "risk.csv"));
         }
+    }
+
+    @Test
+    void rocksDbsNativeLibraryIsTakenOutOfItsJarOnceAndLoadedFromBesideTheStore() throws Exception {
+        Path folder = Path.of("target", "test-data", "native-library", "state", "versions.rocksdb").toAbsolutePath();
+        DataDirResource.deleteRecursively(folder.getParent());
+
+        Path first = loadedLibrary(folder);
+        assertTrue(first.startsWith(folder.resolveSibling("native")), "RocksDB's library was loaded from " + first);
+        FileTime taken = Files.getLastModifiedTime(first);
+        assertEquals(first, loadedLibrary(folder), "a second start loads the same copy");
+        assertEquals(taken, Files.getLastModifiedTime(first), "and does not take it out of the jar again");
+    }
+
+    /** Starts a writer on {@code folder}, answers the RocksDB library its process has mapped, and kills it. */
+    private static Path loadedLibrary(Path folder) throws Exception {
+        Process writer = written(folder);
+        try {
+            return Files.readAllLines(Path.of("/proc", String.valueOf(writer.pid()), "maps")).stream()
+                    .filter(line -> line.contains("librocksdbjni")).map(line -> Path.of(line.substring(line.indexOf('/'))))
+                    .findFirst().orElseThrow(() -> new AssertionError("the writer process mapped no RocksDB library"));
+        } finally {
+            writer.destroyForcibly();
+            assertTrue(writer.waitFor(30, TimeUnit.SECONDS));
+        }
+    }
+
+    /** A {@link Writer} process on {@code folder}, once it has written its versions. */
+    private static Process written(Path folder) throws Exception {
+        Process writer = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"), Writer.class.getName(), folder.toString())
+                .redirectErrorStream(true).start();
+        BufferedReader out = new BufferedReader(new InputStreamReader(writer.getInputStream(), StandardCharsets.UTF_8));
+        String line;
+        while ((line = out.readLine()) != null && !line.equals("written")) {
+            System.out.println("writer: " + line);
+        }
+        assertEquals("written", line, "the writer process wrote its versions");
+        return writer;
     }
 
     /** Writes 1,000 versions in five chunks with a checkpoint after each, says so and waits to be killed (or for its input to close). */

@@ -185,11 +185,17 @@ public class SyncPipeline {
     /**
      * After a chunk that failed at some step went to the dead letters: the route goes on after that step, with nothing
      * left to publish. Without this, a failure before the publish (the store refusing the version read) would have the
-     * chunk dead-lettered and published both, without its keys held.
+     * chunk dead-lettered and published both, without its keys held. Body out: the records the target took before it
+     * failed (an http target sending one record per request), to be remembered and counted as delivered; else none.
      */
     public void deadLettered(Exchange exchange) {
-        exchange.removeProperty(SyncProperties.CHUNK_IN_FLIGHT);
-        exchange.getMessage().setBody(new ArrayList<Envelope>());
+        @SuppressWarnings("unchecked")
+        List<Envelope> delivered = exchange.getProperty(SyncProperties.DELIVERED_SO_FAR, List.class);
+        for (String property : List.of(SyncProperties.CHUNK_IN_FLIGHT, SyncProperties.REQUEST_IN_FLIGHT,
+                SyncProperties.DELIVERED_SO_FAR, SyncProperties.ONE_BY_ONE)) {
+            exchange.removeProperty(property);
+        }
+        exchange.getMessage().setBody(delivered == null ? new ArrayList<Envelope>() : new ArrayList<>(delivered));
     }
 
     /** After the target acknowledged the chunk in the body. */

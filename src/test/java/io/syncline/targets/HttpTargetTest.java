@@ -17,6 +17,7 @@ import static org.hamcrest.Matchers.lessThan;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
@@ -218,6 +219,32 @@ class HttpTargetTest {
         assertEquals(prefix + "00001", letter.path("key").asText());
         assertEquals("target-permanent", letter.path("category").asText());
         assertEquals("HTTP 400: {\"error\":\"SEGMENT_CLOSED\"}", letter.path("targetResponse").asText());
+    }
+
+    @Test
+    void whatTheTargetTookBeforeItWentDownForGoodIsCountedAndItsVersionsRemembered() {
+        String prefix = RiskFiles.newPrefix();
+        String name = "partly-delivered-" + prefix + ".csv";
+        // the chunk as an array and row 1 alone are refused, so the rows go one by one: row 2 is taken, row 3 meets
+        // a target that answers 503 until the retries are spent
+        crm.stubFor(post(urlEqualTo("/crm/risk")).withRequestBody(containing(prefix + "00001"))
+                .atPriority(1).willReturn(aResponse().withStatus(400).withBody("{\"error\":\"SEGMENT_CLOSED\"}")));
+        crm.stubFor(post(urlEqualTo("/crm/risk")).withRequestBody(containing(prefix + "00003"))
+                .atPriority(2).willReturn(aResponse().withStatus(503)));
+        SyncData.drop("insurance-actuarial-risk", name, RiskFiles.csv(prefix, 3, Set.of()));
+
+        JsonNode report = await().atMost(WAIT).until(() -> SyncData.report("insurance-actuarial-risk", name), r -> r.isPresent()).get();
+        assertEquals(1, report.path("published").asLong(), report.toString());
+        assertEquals(2, report.path("deadLettered").asLong(), report.toString());
+
+        // an older version of row 2 comes later: the version the target took is the one to beat
+        String older = prefix + "older.csv";
+        SyncData.drop("insurance-actuarial-risk", older, (RiskFiles.HEADER + "\n" + RiskFiles.validRow(prefix + "00002", 2)
+                .replace("2026-11-27T22:00:00Z", "2026-11-27T21:00:00Z") + "\n").getBytes(StandardCharsets.UTF_8));
+        JsonNode second = await().atMost(WAIT).until(() -> SyncData.report("insurance-actuarial-risk", older), r -> r.isPresent()).get();
+        assertEquals(1, second.path("staleSkipped").asLong(), second.toString());
+        // the refused array, then row 2 alone; not the older version
+        assertEquals(2, crm.findAll(postRequestedFor(urlEqualTo("/crm/risk")).withRequestBody(containing(prefix + "00002"))).size());
     }
 
     @Test

@@ -97,33 +97,56 @@ final class EmbeddedState implements AutoCloseable {
         // the name RocksDB.loadLibrary(List) looks for in each folder (RocksJava 10 asks for "rocksdbjni", and so the
         // file is named librocksdbjnijni-linux64.so; should that change, the loading below falls back)
         String wanted = Environment.getJniLibraryFileName("rocksdbjni");
-        URL packed = RocksDB.class.getClassLoader().getResource(Environment.getJniLibraryFileName("rocksdb"));
-        if (packed != null && System.getenv("ROCKSDB_SHAREDLIB_DIR") == null) {
+        if (System.getenv("ROCKSDB_SHAREDLIB_DIR") == null) {
             try {
-                URLConnection connection = packed.openConnection();
+                URL packed = RocksDB.class.getResource("/" + Environment.getJniLibraryFileName("rocksdb"));
+                URLConnection connection = packed == null ? null : packed.openConnection();
                 if (connection instanceof JarURLConnection jar) {
                     // the jar's own CRC of the library names the folder: a new RocksDB takes a new one
-                    Path folder = dir.resolve(String.format("rocksdb-%08x", jar.getJarEntry().getCrc()));
+                    String name = String.format("rocksdb-%08x", jar.getJarEntry().getCrc());
+                    Path folder = dir.resolve(name);
                     Path library = folder.resolve(wanted);
                     if (!Files.isRegularFile(library) || Files.size(library) != jar.getJarEntry().getSize()) {
-                        Files.createDirectories(folder);
-                        // whole or not at all: two instances starting on one folder, or a start killed half-way
-                        Path part = Files.createTempFile(folder, wanted, ".part");
-                        try (InputStream in = connection.getInputStream()) {
-                            Files.copy(in, part, StandardCopyOption.REPLACE_EXISTING);
-                            Files.move(part, library, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-                        } finally {
-                            Files.deleteIfExists(part);
-                        }
+                        unpack(connection, dir, folder, library);
                     }
                     RocksDB.loadLibrary(List.of(folder.toString()));
                     return;
                 }
             } catch (IOException | RuntimeException | UnsatisfiedLinkError e) {
-                LOG.debugf("RocksDB's library not loaded from %s (%s); RocksDB loads it itself", dir, e);
+                LOG.infof("RocksDB's native library not loaded from %s (%s); RocksDB unpacks it into java.io.tmpdir", dir, e);
             }
         }
         RocksDB.loadLibrary();
+    }
+
+    /** The library whole or not at all (two instances starting on one folder, a start killed half-way); older ones gone. */
+    private static void unpack(URLConnection connection, Path dir, Path folder, Path library) throws IOException {
+        Files.createDirectories(folder);
+        try (var old = Files.newDirectoryStream(dir)) {
+            for (Path other : old) {
+                if (!other.equals(folder) && other.getFileName().toString().startsWith("rocksdb-")) {
+                    // an earlier RocksDB's copy: one instance per data folder, so no process of this one still uses it
+                    try (var files = Files.list(other)) {
+                        for (Path file : files.toList()) {
+                            Files.deleteIfExists(file);
+                        }
+                    }
+                    Files.deleteIfExists(other);
+                }
+            }
+        }
+        try (var parts = Files.newDirectoryStream(folder, "*.part")) {
+            for (Path part : parts) {
+                Files.deleteIfExists(part);
+            }
+        }
+        Path part = Files.createTempFile(folder, library.getFileName().toString(), ".part");
+        try (InputStream in = connection.getInputStream()) {
+            Files.copy(in, part, StandardCopyOption.REPLACE_EXISTING);
+            Files.move(part, library, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } finally {
+            Files.deleteIfExists(part);
+        }
     }
 
     /** The state in {@code folder}, opened once per process. */

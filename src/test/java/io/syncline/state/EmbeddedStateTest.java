@@ -54,9 +54,15 @@ class EmbeddedStateTest {
     void rocksDbsNativeLibraryIsTakenOutOfItsJarOnceAndLoadedFromBesideTheStore() throws Exception {
         Path folder = Path.of("target", "test-data", "native-library", "state", "versions.rocksdb").toAbsolutePath();
         DataDirResource.deleteRecursively(folder.getParent());
+        // what an earlier RocksDB left
+        Path earlier = Files.createDirectories(folder.resolveSibling("native").resolve("rocksdb-0badc0de"));
+        Files.writeString(earlier.resolve("librocksdbjnijni-linux64.so"), "an earlier library");
 
         Path first = loadedLibrary(folder);
-        assertTrue(first.startsWith(folder.resolveSibling("native")), "RocksDB's library was loaded from " + first);
+        assertTrue(Files.notExists(earlier), "an earlier RocksDB's copy is removed");
+        // /proc/<pid>/maps names the real path
+        Path besideTheStore = Files.createDirectories(folder.resolveSibling("native")).toRealPath();
+        assertTrue(first.startsWith(besideTheStore), "RocksDB's library was loaded from " + first);
         FileTime taken = Files.getLastModifiedTime(first);
         assertEquals(first, loadedLibrary(folder), "a second start loads the same copy");
         assertEquals(taken, Files.getLastModifiedTime(first), "and does not take it out of the jar again");
@@ -80,12 +86,13 @@ class EmbeddedStateTest {
         Process writer = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-cp", System.getProperty("java.class.path"), Writer.class.getName(), folder.toString())
                 .redirectErrorStream(true).start();
-        BufferedReader out = new BufferedReader(new InputStreamReader(writer.getInputStream(), StandardCharsets.UTF_8));
-        String line;
-        while ((line = out.readLine()) != null && !line.equals("written")) {
-            System.out.println("writer: " + line);
+        try (BufferedReader out = new BufferedReader(new InputStreamReader(writer.getInputStream(), StandardCharsets.UTF_8))) {
+            String line;
+            while ((line = out.readLine()) != null && !line.equals("written")) {
+                System.out.println("writer: " + line);
+            }
+            assertEquals("written", line, "the writer process wrote its versions");
         }
-        assertEquals("written", line, "the writer process wrote its versions");
         return writer;
     }
 

@@ -57,6 +57,8 @@ import io.syncline.validation.FlowSchemas;
 public class FlowReloads {
 
     private static final Logger LOG = Logger.getLogger(FlowReloads.class);
+    /** How long a reload waits for the webhook requests already on their way into the flow's route. */
+    private static final java.time.Duration WEBHOOKS_ANSWERED = java.time.Duration.ofSeconds(10);
 
     private final SyncConfig config;
     private final FlowSchemas schemas;
@@ -157,6 +159,7 @@ public class FlowReloads {
         Optional<FlowFolders.Folder> builtIn = FlowFolders.builtIn(flowId);
         webhooks.reloading(flowId, true);
         try {
+            awaitWebhooksAnswered(flowId);
             removeRoutes(routeIds.getOrDefault(flowId, List.of()));
             routeIds.remove(flowId);
             webhooks.createdPaused(flowId, false);
@@ -297,6 +300,14 @@ public class FlowReloads {
         return waiting;
     }
 
+    /** The webhook requests already let through to the flow's route are answered before it stops. */
+    private void awaitWebhooksAnswered(String flowId) {
+        if (!webhooks.awaitNoneInFlight(flowId, WEBHOOKS_ANSWERED)) {
+            LOG.warnf("Flow %s: webhook requests still unanswered after %s; its routes are replaced anyway", flowId,
+                    WEBHOOKS_ANSWERED);
+        }
+    }
+
     /**
      * Stops and removes the flow's routes, then loads its route.yaml; if that fails, the previous settings and
      * route.yaml again.
@@ -305,6 +316,7 @@ public class FlowReloads {
         String previous = routes.get(flowId);
         webhooks.reloading(flowId, true);
         try {
+            awaitWebhooksAnswered(flowId);
             removeRoutes(routeIds.getOrDefault(flowId, List.of()));
             Set<String> before = liveRouteIds();
             try {

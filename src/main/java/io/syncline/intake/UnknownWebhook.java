@@ -1,5 +1,10 @@
 package io.syncline.intake;
 
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicIntegerArray;
+import java.util.concurrent.locks.LockSupport;
+
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 
@@ -24,6 +29,11 @@ public class UnknownWebhook {
     private static final int BEFORE_THE_FLOWS = -1;
 
     private final java.util.Set<String> reloading = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    /**
+     * Webhook requests let through to a route and not yet answered, by a stripe of their path's flow id: a fixed
+     * number of counters whatever paths are posted to; a reload may wait a moment longer for another flow's requests.
+     */
+    private final AtomicIntegerArray inFlight = new AtomicIntegerArray(64);
     private final java.util.Set<String> createdPaused = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private final ObjectMapper mapper;
 
@@ -50,6 +60,26 @@ public class UnknownWebhook {
         } else {
             createdPaused.remove(flowId);
         }
+    }
+
+    /**
+     * Waits until the webhook requests of the flow that were let through before {@link #reloading} began have been
+     * answered, at most {@code limit}: whether the wait ended with none in flight.
+     */
+    public boolean awaitNoneInFlight(String flowId, Duration limit) {
+        int stripe = stripe(flowId);
+        long deadline = System.nanoTime() + limit.toNanos();
+        while (inFlight.get(stripe) > 0) {
+            if (System.nanoTime() - deadline > 0) {
+                return false;
+            }
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1));
+        }
+        return true;
+    }
+
+    private int stripe(String flowId) {
+        return Math.floorMod(flowId.hashCode(), inFlight.length());
     }
 
     public boolean isReloading(String flowId) {
@@ -90,16 +120,25 @@ public class UnknownWebhook {
             }
         });
         // While a reload replaces the flow's routes, its requests are answered here, before any route: one that reached
-        // its webhook route while Camel suspends it would be refused by Camel outside the route, a bare 500.
-        // Every webhook request passes here: nothing but an emptiness check unless a reload is under way.
+        // its webhook route while Camel suspends it would be refused by Camel outside the route, a bare 500, or a bare
+        // 503 by platform-http's suspended consumer once its body was read. A request let through is counted until its
+        // answer is sent, and a reload waits for those of its flow before it stops the routes (awaitNoneInFlight):
+        // counted first and the reload checked after, so either the reload sees the request or the request the reload.
         router.route(PREFIX + "*").order(BEFORE_THE_FLOWS).handler(context -> {
-            String flow = reloading.isEmpty() || context.request().method() != HttpMethod.POST ? null
-                    : context.request().path().substring(PREFIX.length());
-            if (flow != null && reloading.contains(flow)) {
-                reloadingAnswer(context, flow);
-            } else {
+            if (context.request().method() != HttpMethod.POST) {
                 context.next();
+                return;
             }
+            String flow = context.request().path().substring(PREFIX.length());
+            int stripe = stripe(flow);
+            inFlight.incrementAndGet(stripe);
+            if (!reloading.isEmpty() && reloading.contains(flow)) {
+                inFlight.decrementAndGet(stripe);
+                reloadingAnswer(context, flow);
+                return;
+            }
+            context.addEndHandler(ended -> inFlight.decrementAndGet(stripe));
+            context.next();
         });
     }
 }

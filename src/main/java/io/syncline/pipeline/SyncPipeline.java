@@ -65,7 +65,7 @@ public class SyncPipeline {
                 SyncProperties.DELIVERED_SO_FAR, SyncProperties.ONE_BY_ONE, SyncProperties.ATTEMPTS,
                 SyncProperties.FIRST_FAILURE_AT, SyncProperties.LAST_FAILURE_AT, SyncProperties.TARGET_RESPONSE,
                 SyncProperties.DEAD_LETTERS, SyncProperties.DEAD_LETTER_FAILURE, SyncProperties.ERROR_CATEGORY,
-                SyncProperties.PREVIOUS_VERSIONS)) {
+                SyncProperties.PREVIOUS_VERSIONS, SyncProperties.TARGET_TOOK)) {
             exchange.removeProperty(property);
         }
     }
@@ -198,6 +198,26 @@ public class SyncPipeline {
         exchange.getMessage().setBody(delivered == null ? new ArrayList<Envelope>() : new ArrayList<>(delivered));
     }
 
+    /** Right after the target took the chunk in the body (see {@link SyncProperties#TARGET_TOOK}). */
+    public void targetTook(Exchange exchange) {
+        exchange.setProperty(SyncProperties.TARGET_TOOK, true);
+    }
+
+    /**
+     * The failure handler's first step: a chunk the target took, whose version write then failed, is neither a dead
+     * letter nor done. The exchange fails (the JMS transaction rolls back and the chunk comes again, under a new key
+     * hold; a file stops at its checkpoint), and the target sees it twice, with the same idempotency key.
+     */
+    public void failIfTargetTook(Exchange exchange) {
+        if (exchange.getProperty(SyncProperties.TARGET_TOOK) == null) {
+            return;
+        }
+        Throwable cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
+        throw new IllegalStateException("Flow " + exchange.getProperty(SyncProperties.FLOW) + ": the target took the chunk"
+                + " but what follows failed (" + (cause == null ? "no exception" : cause.getMessage())
+                + "); the chunk is not acknowledged and comes again", cause);
+    }
+
     /** After the target acknowledged the chunk in the body. */
     public void published(Exchange exchange) {
         @SuppressWarnings("unchecked")
@@ -214,6 +234,7 @@ public class SyncPipeline {
         if (run != null) {
             run.published(delivered.size());
         }
+        exchange.removeProperty(SyncProperties.TARGET_TOOK);
     }
 
     /** The chunk's records as JSON documents, one per line (the outbox format and the http batch body). */

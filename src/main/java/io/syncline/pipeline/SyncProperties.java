@@ -34,6 +34,12 @@ public final class SyncProperties {
     public static final String REQUEST_IN_FLIGHT = "syncRequestInFlight";
     /** The envelopes of the chunk the http target has taken so far. */
     public static final String DELIVERED_SO_FAR = "syncDeliveredSoFar";
+    /**
+     * Set once the target has taken the chunk, until it is counted as published: a failure in between (the version
+     * write) is not retried, which would send the chunk again without its keys held, nor dead-lettered, which would
+     * call delivered records undelivered; the chunk is not acknowledged and comes again.
+     */
+    public static final String TARGET_TOOK = "syncTargetTook";
     /** Set when the target refused a chunk's array outright: its records go again one per request. */
     public static final String ONE_BY_ONE = "syncOneByOne";
     /** Set when dead letters could not be written: the caller must fail rather than acknowledge the chunk. */

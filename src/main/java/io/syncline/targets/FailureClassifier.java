@@ -38,6 +38,11 @@ public class FailureClassifier {
     public boolean retries(Exchange exchange) {
         Throwable error = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
         String category = categoryOf(error == null ? exchange.getException() : error);
+        if (exchange.getProperty(SyncProperties.TARGET_TOOK) != null) {
+            // the target has the chunk: trying again would send it without its keys held (SyncProperties.TARGET_TOOK)
+            exchange.setProperty(SyncProperties.ERROR_CATEGORY, DeadLetter.INTERNAL);
+            return false;
+        }
         exchange.setProperty(SyncProperties.ERROR_CATEGORY, category);
         return DeadLetter.TARGET_TRANSIENT.equals(category) && withinBudget(exchange);
     }

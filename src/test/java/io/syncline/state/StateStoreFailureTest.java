@@ -80,8 +80,62 @@ class StateStoreFailureTest {
         assertEquals(1, SyncData.outboxWithKeyPrefix(FLOW, refused).size());
     }
 
+    @Test
+    void aChunkTheTargetTookWhoseVersionsCannotBeWrittenComesAgainAndIsNoDeadLetter() throws SQLException {
+        String claim = Claims.newClaimNumber();
+        long skippedBefore = given().get("/api/flows/" + FLOW).then().statusCode(200).extract().jsonPath()
+                .getLong("counters.stale-skipped");
+
+        // the store reads versions but refuses to write them, as a full disk or a lost primary would
+        sql("CREATE OR REPLACE FUNCTION refuse_versions() RETURNS trigger LANGUAGE plpgsql AS"
+                + " $$ BEGIN RAISE EXCEPTION 'versions refused'; END $$");
+        sql("CREATE TRIGGER refuse_versions BEFORE INSERT OR UPDATE ON sync_versions FOR EACH ROW EXECUTE FUNCTION refuse_versions()");
+        try {
+            postBody(Claims.valid(claim).replace("2026-11-27T09:14:00Z", "2026-11-27T10:00:00Z"));
+            await().atMost(WAIT).until(() -> SyncData.outboxWithKeyPrefix(FLOW, claim).size() >= 1);
+        } finally {
+            sql("DROP TRIGGER refuse_versions ON sync_versions");
+        }
+        // the chunk was not acknowledged: it comes again, and this time its version is written
+        await("the claim comes again and its version is written").atMost(WAIT).until(() -> storedVersion(claim) != null);
+        postBody(Claims.valid(claim).replace("2026-11-27T09:14:00Z", "2026-11-27T09:00:00Z"));
+        await().atMost(WAIT).until(() -> given().get("/api/flows/" + FLOW).then().extract().jsonPath()
+                .getLong("counters.stale-skipped") == skippedBefore + 1);
+
+        assertEquals(0, lettersOf(claim).size(), "a claim the target has is no dead letter");
+        assertEquals(List.of("2026-11-27T10:00:00Z"), SyncData.outboxWithKeyPrefix(FLOW, claim).stream()
+                .map(envelope -> envelope.path("sourceTimestamp").asText()).distinct().toList());
+    }
+
     private static void post(String claim) {
-        given().contentType("application/json").body(Claims.valid(claim)).post("/webhooks/" + FLOW).then().statusCode(202);
+        postBody(Claims.valid(claim));
+    }
+
+    private static void postBody(String body) {
+        given().contentType("application/json").body(body).post("/webhooks/" + FLOW).then().statusCode(202);
+    }
+
+    private static Long storedVersion(String claim) throws SQLException {
+        try (Connection connection = DriverManager.getConnection(url(), "postgres", "");
+                java.sql.PreparedStatement select = connection.prepareStatement(
+                        "SELECT source_version FROM sync_versions WHERE flow = ? AND record_key = ?")) {
+            select.setString(1, FLOW);
+            select.setString(2, claim);
+            try (java.sql.ResultSet row = select.executeQuery()) {
+                return row.next() ? row.getLong(1) : null;
+            }
+        }
+    }
+
+    private static void sql(String statement) throws SQLException {
+        try (Connection connection = DriverManager.getConnection(url(), "postgres", "");
+                Statement sql = connection.createStatement()) {
+            sql.execute(statement);
+        }
+    }
+
+    private static String url() {
+        return ConfigProvider.getConfig().getValue("sync.state.jdbc-url", String.class);
     }
 
     private static List<JsonNode> lettersOf(String claim) {
@@ -90,10 +144,6 @@ class StateStoreFailureTest {
 
     /** Renames the store's versions table, from another connection, as an operator's migration would. */
     private static void versionsTable(String from, String to) throws SQLException {
-        String url = ConfigProvider.getConfig().getValue("sync.state.jdbc-url", String.class);
-        try (Connection connection = DriverManager.getConnection(url, "postgres", "");
-                Statement statement = connection.createStatement()) {
-            statement.execute("ALTER TABLE " + from + " RENAME TO " + to);
-        }
+        sql("ALTER TABLE " + from + " RENAME TO " + to);
     }
 }

@@ -9,15 +9,11 @@ import static com.github.tomakehurst.wiremock.stubbing.Scenario.STARTED;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
 
 import org.junit.jupiter.api.Test;
 
@@ -29,6 +25,7 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import io.syncline.support.DataDirResource;
+import io.syncline.support.FlowCopies;
 import io.syncline.support.RiskFiles;
 import io.syncline.support.SyncData;
 import io.syncline.support.WireMockResource;
@@ -66,33 +63,17 @@ class DateStampedFileOrderTest {
 
     /** The built-in flow's folder copied, its source timestamp (and the examples' values) made dates. */
     static Path dateStampedFlows() {
-        Path builtIn = Path.of("src/main/resources/flows", FLOW);
-        Path flows = Path.of("target", "test-flows", "date-stamped").toAbsolutePath();
-        DataDirResource.deleteRecursively(flows);
-        try (Stream<Path> files = Files.walk(builtIn)) {
-            for (Path file : files.toList()) {
-                Path copy = flows.resolve(FLOW).resolve(builtIn.relativize(file).toString());
-                if (Files.isDirectory(file)) {
-                    Files.createDirectories(copy);
-                    continue;
-                }
-                String text = Files.readString(file, StandardCharsets.UTF_8);
-                if (file.getFileName().toString().equals("schema.json")) {
-                    String dated = text.replace("\"calculatedAt\": { \"description\": \"When the model produced these figures (source timestamp).\", \"type\": \"string\", \"format\": \"date-time\" }",
-                            "\"calculatedAt\": { \"description\": \"The day the model produced these figures (source timestamp).\", \"type\": \"string\", \"format\": \"date\" }");
-                    if (dated.equals(text)) {
-                        throw new IllegalStateException("calculatedAt is no longer written as this test expects: " + file);
-                    }
-                    text = dated;
-                } else {
-                    text = dates(text);
-                }
-                Files.writeString(copy, text, StandardCharsets.UTF_8);
+        return FlowCopies.builtIn(FLOW, "date-stamped", (file, text) -> {
+            if (!file.getFileName().toString().equals("schema.json")) {
+                return dates(text);
             }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return flows;
+            String dated = text.replace("\"calculatedAt\": { \"description\": \"When the model produced these figures (source timestamp).\", \"type\": \"string\", \"format\": \"date-time\" }",
+                    "\"calculatedAt\": { \"description\": \"The day the model produced these figures (source timestamp).\", \"type\": \"string\", \"format\": \"date\" }");
+            if (dated.equals(text)) {
+                throw new IllegalStateException("calculatedAt is no longer written as this test expects: " + file);
+            }
+            return dated;
+        });
     }
 
     /** Every date-time of the text cut to its date. */

@@ -317,6 +317,39 @@ class SalesforceTargetTest {
     }
 
     @Test
+    void aFileWhoseLaterCollectionsRequestFailsForGoodKeepsWhatTheEarlierOnesDelivered() {
+        String prefix = RiskFiles.newPrefix();
+        String name = "later-request-down-" + prefix + ".csv";
+        // 250 rows below the bulk threshold: one chunk, sObject Collections requests of up to 200 by segment; the
+        // second request, holding row 240 (segment 0, the last to appear), meets a server down until the retries end
+        org.stubFor(patch(urlPathEqualTo(RISK_COLLECTION)).withRequestBody(containing(prefix + "00240")).atPriority(1)
+                .willReturn(json(503, "[{\"message\":\"Service Unavailable\",\"errorCode\":\"SERVER_UNAVAILABLE\"}]")));
+        SyncData.drop(RISK, name, RiskFiles.csv(prefix, 250, Set.of()));
+
+        JsonNode report = await().atMost(WAIT).until(() -> SyncData.report(RISK, name), r -> r.isPresent()).get();
+        List<LoggedRequest> requests = collectionRequests(prefix);
+        List<String> taken = new ArrayList<>();
+        Set<String> refused = new java.util.HashSet<>();
+        for (LoggedRequest request : requests) {
+            List<String> keys = new ArrayList<>();
+            readTree(request.getBodyAsString()).path("records").forEach(r -> keys.add(r.path("Risk_Record_Id__c").asText()));
+            if (keys.contains(prefix + "00240")) {
+                refused.addAll(keys);
+            } else {
+                taken.addAll(keys);
+            }
+        }
+        assertFalse(taken.isEmpty(), "some request was answered: " + requests.size() + " requests");
+        assertEquals(taken.size(), new java.util.HashSet<>(taken).size(), "a retry sent again what an earlier request delivered");
+        assertEquals(taken.size(), report.path("published").asLong(), report.toString());
+        assertEquals(refused.size(), report.path("deadLettered").asLong(), report.toString());
+        assertEquals(250, taken.size() + refused.size());
+        List<JsonNode> letters = await().atMost(WAIT).until(() -> deadLettersWithPrefix(RISK, prefix), l -> l.size() == refused.size());
+        assertTrue(letters.stream().allMatch(l -> refused.contains(l.path("key").asText())
+                && l.path("category").asText().equals("target-transient")), letters.toString());
+    }
+
+    @Test
     void aServerErrorAndATimeoutAreRetried() {
         String claim = Claims.newClaimNumber();
         org.stubFor(patch(urlEqualTo(CLAIM_PATH + claim)).inScenario(claim).whenScenarioStateIs(STARTED).willSetStateTo("slow")

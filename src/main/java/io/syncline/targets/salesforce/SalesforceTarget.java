@@ -1,8 +1,11 @@
 package io.syncline.targets.salesforce;
 
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -102,19 +105,34 @@ public class SalesforceTarget {
     /**
      * Requests of up to 200 records, a parent's records together and in order. Items Salesforce could not lock are
      * sent again after a random pause (up to {@code lock-retries} times); items with any other error are dead letters.
+     * What an earlier attempt of the chunk had taken stays taken ({@link SyncProperties#CHUNK_IN_FLIGHT},
+     * {@link SyncProperties#DELIVERED_SO_FAR}, as the http target keeps them): a retry after a transient failure sends
+     * only the requests not yet answered, and when the retries run out the failure handler counts what was taken and
+     * dead-letters only the rest.
      */
     private List<Envelope> collections(Exchange exchange, List<Envelope> chunk, SyncConfig.SalesforceObject target)
             throws InterruptedException {
-        List<Envelope> delivered = new ArrayList<>(chunk.size());
-        List<Envelope> rejected = new ArrayList<>();
-        List<String> answers = new ArrayList<>();
-        for (List<Envelope> request : SalesforceRecords.requests(chunk, target, COLLECTION_MAX)) {
+        @SuppressWarnings("unchecked")
+        List<Envelope> left = exchange.getProperty(SyncProperties.CHUNK_IN_FLIGHT, List.class);
+        if (left == null) {
+            left = new ArrayList<>(chunk);
+            exchange.setProperty(SyncProperties.CHUNK_IN_FLIGHT, left);
+        }
+        @SuppressWarnings("unchecked")
+        List<Envelope> delivered = exchange.getProperty(SyncProperties.DELIVERED_SO_FAR, List.class);
+        if (delivered == null) {
+            delivered = new ArrayList<>(chunk.size());
+            exchange.setProperty(SyncProperties.DELIVERED_SO_FAR, delivered);
+        }
+        for (List<Envelope> request : SalesforceRecords.requests(new ArrayList<>(left), target, COLLECTION_MAX)) {
             List<Envelope> pending = request;
             for (int attempt = 0; !pending.isEmpty(); attempt++) {
                 if (attempt > 0) {
                     Thread.sleep(ThreadLocalRandom.current().nextLong(config.salesforce().lockRetryJitter().toMillis() + 1));
                 }
                 List<Envelope> locked = new ArrayList<>();
+                List<Envelope> rejected = new ArrayList<>();
+                List<String> answers = new ArrayList<>();
                 List<?> results = upsertCollection(exchange, pending, target);
                 for (int i = 0; i < pending.size(); i++) {
                     UpsertSObjectResult result = i < results.size() ? (UpsertSObjectResult) results.get(i) : null;
@@ -131,12 +149,19 @@ public class SalesforceTarget {
                                         : errors.stream().map(SalesforceCalls::describe).reduce((a, b) -> a + "; " + b).get())));
                     }
                 }
+                // every answered item is decided, whatever the next call does: taken, or a dead letter with its answer
+                if (!rejected.isEmpty()) {
+                    deadLetters.rejectedItems(exchange, rejected, answers);
+                }
+                Set<Envelope> decided = Collections.newSetFromMap(new IdentityHashMap<>());
+                decided.addAll(pending);
+                decided.removeAll(locked);
+                left.removeIf(decided::contains);
                 pending = locked;
             }
         }
-        if (!rejected.isEmpty()) {
-            deadLetters.rejectedItems(exchange, rejected, answers);
-        }
+        exchange.removeProperty(SyncProperties.CHUNK_IN_FLIGHT);
+        exchange.removeProperty(SyncProperties.DELIVERED_SO_FAR);
         return delivered;
     }
 

@@ -189,13 +189,7 @@ public class SyncPipeline {
      * failed (an http target sending one record per request), to be remembered and counted as delivered; else none.
      */
     public void deadLettered(Exchange exchange) {
-        @SuppressWarnings("unchecked")
-        List<Envelope> delivered = exchange.getProperty(SyncProperties.DELIVERED_SO_FAR, List.class);
-        for (String property : List.of(SyncProperties.CHUNK_IN_FLIGHT, SyncProperties.REQUEST_IN_FLIGHT,
-                SyncProperties.DELIVERED_SO_FAR, SyncProperties.ONE_BY_ONE)) {
-            exchange.removeProperty(property);
-        }
-        exchange.getMessage().setBody(delivered == null ? new ArrayList<Envelope>() : new ArrayList<>(delivered));
+        exchange.getMessage().setBody(SyncProperties.takeDelivered(exchange));
     }
 
     /** Right after the target took the chunk in the body (see {@link SyncProperties#TARGET_TOOK}). */

@@ -1,6 +1,12 @@
 package io.syncline.pipeline;
 
+import java.util.ArrayList;
+import java.util.List;
+
+import org.apache.camel.Exchange;
+
 import io.syncline.record.BatchRun;
+import io.syncline.record.Envelope;
 
 /**
  * Exchange properties the routes and beans share. Context travels in properties, never in headers:
@@ -52,5 +58,18 @@ public final class SyncProperties {
     public static final String KEYS_HELD = "syncKeysHeld";
 
     private SyncProperties() {
+    }
+
+    /**
+     * Ends a target call's bookkeeping ({@link #CHUNK_IN_FLIGHT}, {@link #REQUEST_IN_FLIGHT}, {@link #DELIVERED_SO_FAR},
+     * {@link #ONE_BY_ONE}): the records the target took, none if it kept no count.
+     */
+    public static List<Envelope> takeDelivered(Exchange exchange) {
+        @SuppressWarnings("unchecked")
+        List<Envelope> delivered = exchange.getProperty(DELIVERED_SO_FAR, List.class);
+        for (String property : List.of(CHUNK_IN_FLIGHT, REQUEST_IN_FLIGHT, DELIVERED_SO_FAR, ONE_BY_ONE)) {
+            exchange.removeProperty(property);
+        }
+        return delivered == null ? new ArrayList<>() : delivered;
     }
 }

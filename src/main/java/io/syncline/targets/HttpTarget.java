@@ -80,13 +80,7 @@ public class HttpTarget {
 
     /** After the last request: the records the target took, for the outcome step. */
     public void finish(Exchange exchange) {
-        @SuppressWarnings("unchecked")
-        List<Envelope> delivered = exchange.getProperty(SyncProperties.DELIVERED_SO_FAR, List.class);
-        for (String property : List.of(SyncProperties.CHUNK_IN_FLIGHT, SyncProperties.REQUEST_IN_FLIGHT,
-                SyncProperties.DELIVERED_SO_FAR, SyncProperties.ONE_BY_ONE)) {
-            exchange.removeProperty(property);
-        }
-        exchange.getMessage().setBody(delivered == null ? List.of() : delivered);
+        exchange.getMessage().setBody(SyncProperties.takeDelivered(exchange));
     }
 
     /** Request body and headers. Every inbound header is dropped first so that none can steer the producer. */

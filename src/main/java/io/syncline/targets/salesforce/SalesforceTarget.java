@@ -160,9 +160,7 @@ public class SalesforceTarget {
                 pending = locked;
             }
         }
-        exchange.removeProperty(SyncProperties.CHUNK_IN_FLIGHT);
-        exchange.removeProperty(SyncProperties.DELIVERED_SO_FAR);
-        return delivered;
+        return SyncProperties.takeDelivered(exchange);
     }
 
     private List<?> upsertCollection(Exchange exchange, List<Envelope> records, SyncConfig.SalesforceObject target) {

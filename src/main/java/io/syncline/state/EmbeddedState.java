@@ -22,12 +22,16 @@ import java.util.concurrent.TimeUnit;
 import org.jboss.logging.Logger;
 import org.rocksdb.BlockBasedTableConfig;
 import org.rocksdb.BloomFilter;
+import org.rocksdb.ColumnFamilyDescriptor;
+import org.rocksdb.ColumnFamilyHandle;
+import org.rocksdb.ColumnFamilyOptions;
 import org.rocksdb.CompressionType;
+import org.rocksdb.DBOptions;
 import org.rocksdb.InfoLogLevel;
 import org.rocksdb.LRUCache;
-import org.rocksdb.Options;
 import org.rocksdb.RocksDB;
 import org.rocksdb.RocksDBException;
+import org.rocksdb.RocksIterator;
 import org.rocksdb.WriteBatch;
 import org.rocksdb.WriteOptions;
 import org.rocksdb.util.Environment;
@@ -52,12 +56,17 @@ final class EmbeddedState implements AutoCloseable {
     private static final Map<Path, EmbeddedState> OPEN = new HashMap<>();
     private static final char VERSION = 'v';
     private static final char CHECKPOINT = 'c';
+    private static final byte[] CHECKPOINTS = "checkpoints".getBytes(StandardCharsets.UTF_8);
 
     private final Path folder;
     private final LRUCache cache;
     private final BloomFilter filter;
-    private final Options options;
+    private final DBOptions options;
+    private final ColumnFamilyOptions versionOptions;
+    private final ColumnFamilyOptions checkpointOptions;
+    private final List<ColumnFamilyHandle> families = new ArrayList<>(2);
     private final RocksDB db;
+    private final ColumnFamilyHandle checkpoints;
     private final WriteOptions writeOptions;
     /** The keys (flow NUL key) of chunks between their stale check and their version write; guarded by itself. */
     private final Set<String> heldKeys = new HashSet<>();
@@ -72,18 +81,52 @@ final class EmbeddedState implements AutoCloseable {
         // of 7.1 (docs/benchmarks.md, session 15); files written with Snappy before stay readable
         this.cache = new LRUCache(16L << 20);
         this.filter = new BloomFilter(10);
-        this.options = new Options().setCreateIfMissing(true).setWriteBufferSize(8L << 20).setMaxWriteBufferNumber(2)
-                .setCompressionType(CompressionType.LZ4_COMPRESSION)
+        this.options = new DBOptions().setCreateIfMissing(true).setCreateMissingColumnFamilies(true)
                 .setInfoLogLevel(InfoLogLevel.WARN_LEVEL).setKeepLogFileNum(2).setMaxBackgroundJobs(2)
+                // the checkpoints' memtable hardly grows, and the log it was written to is kept until it is flushed
+                .setMaxTotalWalSize(32L << 20);
+        this.versionOptions = new ColumnFamilyOptions().setWriteBufferSize(8L << 20).setMaxWriteBufferNumber(2)
+                .setCompressionType(CompressionType.LZ4_COMPRESSION)
                 .setTableFormatConfig(new BlockBasedTableConfig().setBlockCache(cache).setFilterPolicy(filter));
+        this.checkpointOptions = new ColumnFamilyOptions().setWriteBufferSize(1L << 20).setMaxWriteBufferNumber(2)
+                .setCompressionType(CompressionType.LZ4_COMPRESSION);
+        RocksDB opened = null;
         try {
             Files.createDirectories(folder);
-            this.db = RocksDB.open(options, folder.toString());
+            opened = RocksDB.open(options, folder.toString(), List.of(
+                    new ColumnFamilyDescriptor(RocksDB.DEFAULT_COLUMN_FAMILY, versionOptions),
+                    new ColumnFamilyDescriptor(CHECKPOINTS, checkpointOptions)), families);
+            moveCheckpoints(opened, families.get(1));
         } catch (java.io.IOException | RocksDBException e) {
+            closeFamilies();
+            if (opened != null) {
+                opened.close();
+            }
             closeOptions();
             throw e instanceof RocksDBException r ? r : new RocksDBException("Cannot create " + folder + ": " + e.getMessage());
         }
+        this.db = opened;
+        this.checkpoints = families.get(1);
         this.writeOptions = new WriteOptions();
+    }
+
+    /**
+     * Checkpoints an earlier Syncline kept among the versions move to their own column family, in one write. Only a
+     * file stopped half-way has one, so there is seldom anything to move.
+     */
+    private static void moveCheckpoints(RocksDB db, ColumnFamilyHandle checkpoints) throws RocksDBException {
+        try (RocksIterator stored = db.newIterator(); WriteBatch batch = new WriteBatch();
+                WriteOptions write = new WriteOptions()) {
+            for (stored.seek(new byte[] {CHECKPOINT}); stored.isValid() && stored.key()[0] == CHECKPOINT; stored.next()) {
+                batch.put(checkpoints, stored.key(), stored.value());
+                batch.delete(stored.key());
+            }
+            stored.status();
+            if (batch.count() > 0) {
+                db.write(write, batch);
+                LOG.infof("File checkpoints: %d moved to their own column family", batch.count() / 2);
+            }
+        }
     }
 
     /**
@@ -266,7 +309,7 @@ final class EmbeddedState implements AutoCloseable {
 
     /** The completed line of a file and the identity of the file it was saved for; null: none saved. */
     StateStore.Checkpoint checkpoint(String flow, String fileName) throws RocksDBException {
-        byte[] value = db.get(key(CHECKPOINT, flow, fileName));
+        byte[] value = db.get(checkpoints, key(CHECKPOINT, flow, fileName));
         if (value == null) {
             return null;
         }
@@ -276,11 +319,11 @@ final class EmbeddedState implements AutoCloseable {
     }
 
     void saveCheckpoint(String flow, String fileName, String fileIdentity, long completedLine) throws RocksDBException {
-        db.put(writeOptions, key(CHECKPOINT, flow, fileName), value(completedLine, fileIdentity));
+        db.put(checkpoints, writeOptions, key(CHECKPOINT, flow, fileName), value(completedLine, fileIdentity));
     }
 
     void clearCheckpoint(String flow, String fileName) throws RocksDBException {
-        db.delete(writeOptions, key(CHECKPOINT, flow, fileName));
+        db.delete(checkpoints, writeOptions, key(CHECKPOINT, flow, fileName));
     }
 
     private static List<byte[]> encodeKeys(char kind, String flow, List<String> keys) {
@@ -311,12 +354,22 @@ final class EmbeddedState implements AutoCloseable {
             OPEN.remove(folder);
         }
         writeOptions.close();
+        closeFamilies();
         db.close();
         closeOptions();
     }
 
+    /** The column families' handles, closed before the database (RocksJava's order). */
+    private void closeFamilies() {
+        for (ColumnFamilyHandle family : families) {
+            family.close();
+        }
+    }
+
     private void closeOptions() {
         options.close();
+        versionOptions.close();
+        checkpointOptions.close();
         filter.close();
         cache.close();
     }

@@ -1,10 +1,12 @@
 package io.syncline.state;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -21,6 +23,8 @@ import java.util.concurrent.TimeUnit;
 import javax.sql.DataSource;
 
 import org.junit.jupiter.api.Test;
+import org.rocksdb.Options;
+import org.rocksdb.RocksDB;
 
 import io.syncline.support.DataDirResource;
 import io.syncline.support.StateDatabases;
@@ -117,6 +121,35 @@ class EmbeddedStateTest {
             // blocks until the test kills this process; if the test itself dies, its end of the pipe closes and this returns
             System.in.read();
         }
+    }
+
+    @Test
+    void checkpointsAnEarlierReleaseKeptAmongTheVersionsAreReadAndAClearedOneStaysCleared() throws Exception {
+        Path folder = Path.of("target", "test-data", "checkpoints-among-versions").toAbsolutePath();
+        DataDirResource.deleteRecursively(folder);
+        EmbeddedState.loadLibrary(folder.resolveSibling("native"));
+        // as Syncline before session 16 left a store: one key space, a file stopped at line 601 and another at 201
+        try (Options options = new Options().setCreateIfMissing(true); RocksDB earlier = RocksDB.open(options, folder.toString())) {
+            earlier.put(bytes("v" + FLOW + "\u0000RSK-1"), ByteBuffer.allocate(Long.BYTES + 2).putLong(2001L).put(bytes("e1")).array());
+            earlier.put(bytes("c" + FLOW + "\u0000risk.csv"), ByteBuffer.allocate(Long.BYTES + 15).putLong(601L).put(bytes("risk.csv/4096/1")).array());
+            earlier.put(bytes("c" + FLOW + "\u0000b.csv"), ByteBuffer.allocate(Long.BYTES + 7).putLong(201L).put(bytes("b.csv/2")).array());
+        }
+
+        try (EmbeddedState store = EmbeddedState.open(folder)) {
+            assertEquals(Map.of("RSK-1", 2001L), store.versions(FLOW, List.of("RSK-1", "RSK-2"), LATEST));
+            assertEquals(new StateStore.Checkpoint("risk.csv/4096/1", 601), store.checkpoint(FLOW, "risk.csv"));
+            // the file finishes: its checkpoint goes
+            store.clearCheckpoint(FLOW, "risk.csv");
+        }
+        try (EmbeddedState store = EmbeddedState.open(folder)) {
+            assertNull(store.checkpoint(FLOW, "risk.csv"), "a finished file's checkpoint does not come back at the next start");
+            assertEquals(new StateStore.Checkpoint("b.csv/2", 201), store.checkpoint(FLOW, "b.csv"));
+            assertEquals(Map.of("RSK-1", 2001L), store.versions(FLOW, List.of("RSK-1"), LATEST));
+        }
+    }
+
+    private static byte[] bytes(String text) {
+        return text.getBytes(StandardCharsets.UTF_8);
     }
 
     @Test

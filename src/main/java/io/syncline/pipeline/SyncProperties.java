@@ -38,8 +38,13 @@ public final class SyncProperties {
     public static final String PREVIOUS_VERSIONS = "syncPreviousVersions";
     /** The envelopes of the http request in flight (the whole chunk, or one of it). */
     public static final String REQUEST_IN_FLIGHT = "syncRequestInFlight";
-    /** The envelopes of the chunk the http target has taken so far. */
+    /** The envelopes of the chunk the target has taken so far (http, Salesforce's collections and bulk jobs). */
     public static final String DELIVERED_SO_FAR = "syncDeliveredSoFar";
+    /**
+     * The Bulk API 2.0 job a chunk's records were uploaded to, until its results are read: a retry after a failure
+     * in between (a 503 to a poll) asks after the same job instead of uploading the records to a second one.
+     */
+    public static final String BULK_JOB = "syncBulkJob";
     /**
      * Set once the target has taken the chunk, until it is counted as published: a failure in between (the version
      * write) is not retried, which would send the chunk again without its keys held, nor dead-lettered, which would
@@ -61,13 +66,38 @@ public final class SyncProperties {
     }
 
     /**
+     * The records of the chunk not yet delivered, kept on the exchange from the first attempt on (a copy of the chunk
+     * in the body then; a later attempt does not read the body, which may hold what went over the wire), and the list the records the target took are added to: a retry after a transient failure
+     * sends only what is left, and when the retries run out the failure handler counts what was taken
+     * ({@link #takeDelivered}) and dead-letters only the rest.
+     */
+    @SuppressWarnings("unchecked")
+    public static List<Envelope> inFlight(Exchange exchange) {
+        List<Envelope> left = exchange.getProperty(CHUNK_IN_FLIGHT, List.class);
+        if (left == null) {
+            left = new ArrayList<>(exchange.getMessage().getBody(List.class));
+            exchange.setProperty(CHUNK_IN_FLIGHT, left);
+        }
+        if (exchange.getProperty(DELIVERED_SO_FAR) == null) {
+            exchange.setProperty(DELIVERED_SO_FAR, new ArrayList<Envelope>(left.size()));
+        }
+        return left;
+    }
+
+    /** What the target took of the chunk so far, after {@link #inFlight}. */
+    @SuppressWarnings("unchecked")
+    public static List<Envelope> deliveredSoFar(Exchange exchange) {
+        return exchange.getProperty(DELIVERED_SO_FAR, List.class);
+    }
+
+    /**
      * Ends a target call's bookkeeping ({@link #CHUNK_IN_FLIGHT}, {@link #REQUEST_IN_FLIGHT}, {@link #DELIVERED_SO_FAR},
-     * {@link #ONE_BY_ONE}): the records the target took, none if it kept no count.
+     * {@link #ONE_BY_ONE}, {@link #BULK_JOB}): the records the target took, none if it kept no count.
      */
     public static List<Envelope> takeDelivered(Exchange exchange) {
         @SuppressWarnings("unchecked")
         List<Envelope> delivered = exchange.getProperty(DELIVERED_SO_FAR, List.class);
-        for (String property : List.of(CHUNK_IN_FLIGHT, REQUEST_IN_FLIGHT, DELIVERED_SO_FAR, ONE_BY_ONE)) {
+        for (String property : List.of(CHUNK_IN_FLIGHT, REQUEST_IN_FLIGHT, DELIVERED_SO_FAR, ONE_BY_ONE, BULK_JOB)) {
             exchange.removeProperty(property);
         }
         return delivered == null ? new ArrayList<>() : delivered;

@@ -65,17 +65,7 @@ public class HttpTarget {
      * only those.
      */
     public boolean hasRequestsLeft(Exchange exchange) {
-        List<Envelope> pending = pending(exchange);
-        if (pending == null) {
-            @SuppressWarnings("unchecked")
-            List<Envelope> chunk = exchange.getMessage().getBody(List.class);
-            pending = new ArrayList<>(chunk);
-            exchange.setProperty(SyncProperties.CHUNK_IN_FLIGHT, pending);
-        }
-        if (exchange.getProperty(SyncProperties.DELIVERED_SO_FAR) == null) {
-            exchange.setProperty(SyncProperties.DELIVERED_SO_FAR, new ArrayList<Envelope>());
-        }
-        return !pending.isEmpty();
+        return !SyncProperties.inFlight(exchange).isEmpty();
     }
 
     /** After the last request: the records the target took, for the outcome step. */

@@ -294,6 +294,102 @@ class SalesforceTargetTest {
     }
 
     @Test
+    void aBulkJobThatFailsPartWayKeepsWhatItUpsertedAndOnlyItsUnprocessedRecordsGoInANewJob() {
+        String prefix = RiskFiles.newPrefix();
+        String name = "bulk-failed-" + prefix + ".csv";
+        String first = "750A" + prefix.substring(5, prefix.length() - 1);
+        String second = "750B" + prefix.substring(5, prefix.length() - 1);
+        org.stubFor(post(urlPathMatching(API + "/jobs/ingest/?")).inScenario(first).whenScenarioStateIs(STARTED)
+                .willSetStateTo("one created").willReturn(json(200, jobState(first, "Open", 0, 0))));
+        org.stubFor(post(urlPathMatching(API + "/jobs/ingest/?")).inScenario(first).whenScenarioStateIs("one created")
+                .willSetStateTo("two created").willReturn(json(200, jobState(second, "Open", 0, 0))));
+        for (String job : List.of(first, second)) {
+            org.stubFor(put(urlPathEqualTo(API + "/jobs/ingest/" + job + "/batches")).willReturn(aResponse().withStatus(201)));
+            org.stubFor(patch(urlPathMatching(API + "/jobs/ingest/" + job + "/?")).willReturn(json(200, jobState(job, "UploadComplete", 0, 0))));
+        }
+        // 301 rows, one chunk, one job. The first poll of its state meets a 503; the job then ends Failed after its
+        // first 200 rows: row 42 failed, rows 201 to 301 not processed, the others upserted
+        String firstPath = API + "/jobs/ingest/" + first;
+        org.stubFor(get(urlPathMatching(firstPath + "/?")).inScenario(first + "-state").whenScenarioStateIs(STARTED)
+                .willSetStateTo("polled").willReturn(json(503, "[{\"message\":\"Service Unavailable\",\"errorCode\":\"SERVER_UNAVAILABLE\"}]")));
+        org.stubFor(get(urlPathMatching(firstPath + "/?")).inScenario(first + "-state").whenScenarioStateIs("polled")
+                .willReturn(json(200, jobState(first, "Failed", 200, 1).replace("\"retries\":0",
+                        "\"errorMessage\":\"A batch was not processed after 20 retries\",\"retries\":20"))));
+        org.stubFor(get(urlPathMatching(firstPath + "/failedResults/?")).willReturn(csv("""
+                "sf__Id","sf__Error",Risk_Record_Id__c,Segment__c,Risk_Score__c
+                "","DUPLICATE_VALUE:duplicate value found: Risk_Record_Id__c duplicates value on record with id: a0B5e00000AbCdE:--","%s00042","AUTO-DE-10","42"
+                """.formatted(prefix))));
+        StringBuilder succeeded = new StringBuilder("\"sf__Id\",\"sf__Created\",Risk_Record_Id__c,Segment__c,Risk_Score__c\n");
+        StringBuilder unprocessed = new StringBuilder("Risk_Record_Id__c,Segment__c,Risk_Score__c\n");
+        for (int row = 1; row <= 301; row++) {
+            String id = prefix + String.format("%05d", row);
+            if (row > 200) {
+                unprocessed.append(id).append(",AUTO-DE-1,").append(row).append('\n');
+            } else if (row != 42) {
+                succeeded.append("\"a0B5e00000").append(String.format("%05d", row)).append("\",\"true\",\"").append(id)
+                        .append("\",\"AUTO-DE-1\",\"").append(row).append("\"\n");
+            }
+        }
+        org.stubFor(get(urlPathMatching(firstPath + "/successfulResults/?")).willReturn(csv(succeeded.toString())));
+        org.stubFor(get(urlPathMatching(firstPath + "/unprocessedrecords/?")).willReturn(csv(unprocessed.toString())));
+        String secondPath = API + "/jobs/ingest/" + second;
+        org.stubFor(get(urlPathMatching(secondPath + "/?")).willReturn(json(200, jobState(second, "JobComplete", 101, 0))));
+        org.stubFor(get(urlPathMatching(secondPath + "/failedResults/?")).willReturn(csv("\"sf__Id\",\"sf__Error\",Risk_Record_Id__c\n")));
+        org.stubFor(get(urlPathMatching(secondPath + "/unprocessedrecords/?")).willReturn(csv("Risk_Record_Id__c\n")));
+        SyncData.drop(RISK, name, RiskFiles.csv(prefix, 301, Set.of()));
+
+        JsonNode report = await().atMost(WAIT).until(() -> SyncData.report(RISK, name), r -> r.isPresent()).get();
+        assertEquals(300, report.path("published").asLong(), report.toString());
+        assertEquals(1, report.path("deadLettered").asLong(), report.toString());
+        List<LoggedRequest> firstUploads = org.findAll(putRequestedFor(urlPathEqualTo(firstPath + "/batches")));
+        assertEquals(1, firstUploads.size(), "the records were uploaded once, not again after the 503 to a poll");
+        assertEquals(301, firstUploads.get(0).getBodyAsString().lines().filter(l -> l.startsWith(prefix)).count());
+        List<LoggedRequest> secondUploads = org.findAll(putRequestedFor(urlPathEqualTo(secondPath + "/batches")));
+        assertEquals(1, secondUploads.size());
+        List<String> sentAgain = secondUploads.get(0).getBodyAsString().lines().filter(l -> l.startsWith(prefix))
+                .map(l -> l.substring(0, l.indexOf(','))).toList();
+        assertEquals(101, sentAgain.size(), "only the records the failed job did not process go in the new job");
+        assertTrue(sentAgain.stream().allMatch(id -> Integer.parseInt(id.substring(prefix.length())) > 200), sentAgain.toString());
+        List<JsonNode> letters = await().atMost(WAIT).until(() -> deadLettersWithPrefix(RISK, prefix), l -> l.size() == 1);
+        assertEquals(prefix + "00042", letters.get(0).path("key").asText());
+        assertEquals("target-permanent", letters.get(0).path("category").asText());
+        assertThat(letters.get(0).path("targetResponse").asText(), containsString("Bulk API 2.0 job " + first + ": DUPLICATE_VALUE:"));
+    }
+
+    @Test
+    void aBulkJobSalesforceRefusesBeforeProcessingARecordDeadLettersTheChunkWithItsErrorWithoutUploadingItAgain() {
+        String prefix = RiskFiles.newPrefix();
+        String name = "bulk-refused-" + prefix + ".csv";
+        String job = "750C" + prefix.substring(5, prefix.length() - 1);
+        String jobPath = API + "/jobs/ingest/" + job;
+        org.stubFor(post(urlPathMatching(API + "/jobs/ingest/?")).willReturn(json(200, jobState(job, "Open", 0, 0))));
+        org.stubFor(put(urlPathEqualTo(jobPath + "/batches")).willReturn(aResponse().withStatus(201)));
+        org.stubFor(patch(urlPathMatching(jobPath + "/?")).willReturn(json(200, jobState(job, "UploadComplete", 0, 0))));
+        org.stubFor(get(urlPathMatching(jobPath + "/?")).willReturn(json(200, jobState(job, "Failed", 0, 0).replace("\"retries\":0",
+                "\"errorMessage\":\"InvalidBatch : Field name not found : Risk_Score__c\",\"retries\":0"))));
+        StringBuilder unprocessed = new StringBuilder("Risk_Record_Id__c,Segment__c,Risk_Score__c\n");
+        for (int row = 1; row <= 301; row++) {
+            unprocessed.append(prefix).append(String.format("%05d", row)).append(",AUTO-DE-1,").append(row).append('\n');
+        }
+        org.stubFor(get(urlPathMatching(jobPath + "/unprocessedrecords/?")).willReturn(csv(unprocessed.toString())));
+        org.stubFor(get(urlPathMatching(jobPath + "/failedResults/?")).willReturn(csv("\"sf__Id\",\"sf__Error\",Risk_Record_Id__c\n")));
+        org.stubFor(get(urlPathMatching(jobPath + "/successfulResults/?")).willReturn(csv("\"sf__Id\",\"sf__Created\",Risk_Record_Id__c\n")));
+        SyncData.drop(RISK, name, RiskFiles.csv(prefix, 301, Set.of()));
+
+        JsonNode report = await().atMost(WAIT).until(() -> SyncData.report(RISK, name), r -> r.isPresent()).get();
+        assertEquals(0, report.path("published").asLong(), report.toString());
+        assertEquals(301, report.path("deadLettered").asLong(), report.toString());
+        assertEquals(1, org.findAll(putRequestedFor(urlPathEqualTo(jobPath + "/batches"))).size(), "the same upload is not tried again");
+        List<JsonNode> letters = await().atMost(WAIT).until(() -> deadLettersWithPrefix(RISK, prefix), l -> l.size() == 301);
+        assertTrue(letters.stream().allMatch(l -> l.path("category").asText().equals("target-permanent")
+                && l.path("targetResponse").asText().contains("InvalidBatch : Field name not found : Risk_Score__c")), letters.get(0).toString());
+    }
+
+    private static com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder csv(String body) {
+        return aResponse().withStatus(200).withHeader("Content-Type", "text/csv").withBody(body);
+    }
+
+    @Test
     void severalRecordsMatchingTheExternalIdOrADuplicateValueAreDeadLetteredWithTheSalesforceCode() {
         String ambiguous = Claims.newClaimNumber();
         String duplicate = Claims.newClaimNumber();

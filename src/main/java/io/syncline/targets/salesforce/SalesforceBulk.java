@@ -4,10 +4,13 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -33,8 +36,8 @@ import io.syncline.targets.TransientTargetException;
 
 /**
  * A chunk as one Bulk API 2.0 upsert job, through camel-salesforce's bulk2 operations: create the job, upload the
- * CSV, close it, read its state until it ends, then read its failed and unprocessed records back into dead letters
- * (matched by the external id column). A job Salesforce fails or aborts fails the whole chunk.
+ * CSV, close it, read its state until it ends, then read its failed and unprocessed records back (matched by the
+ * external id column): failed ones become dead letters, unprocessed ones go again in a new job.
  */
 @ApplicationScoped
 public class SalesforceBulk {
@@ -53,65 +56,117 @@ public class SalesforceBulk {
         this.deadLetters = deadLetters;
     }
 
-    List<Envelope> publish(Exchange exchange, List<Envelope> chunk, SyncConfig.SalesforceObject target)
-            throws InterruptedException {
-        String externalId = target.externalIdField().orElseThrow();
-        Job request = new Job();
-        request.setObject(target.sobject().orElseThrow());
-        request.setExternalIdFieldName(externalId);
-        request.setOperation(OperationEnum.UPSERT);
-        request.setContentType(ContentTypeEnum.CSV);
-        request.setLineEnding(LineEndingEnum.LF);
-        Job job = calls.call(exchange, "bulk2CreateJob", Map.of(), request).getBody(Job.class);
-        String jobId = job.getId();
+    /**
+     * The chunk's records not yet delivered as one job, or the job they were uploaded to before a failure; what the
+     * target took so far, once the job has ended. Failed rows are dead letters with Salesforce's error. A job that
+     * failed or was aborted part-way kept what it processed (Salesforce does not roll it back): only the records its
+     * successful results name count as delivered. Its unprocessed records go again in a new job, as Salesforce advises,
+     * retried as a transient failure is (an aborted job's are dead letters: someone stopped it on purpose).
+     */
+    List<Envelope> publish(Exchange exchange, SyncConfig.SalesforceObject target) throws InterruptedException {
+        List<Envelope> left = SyncProperties.inFlight(exchange);
         String flow = exchange.getProperty(SyncProperties.FLOW, String.class);
-        LOG.infof("Flow %s: Bulk API 2.0 job %s for %d records", flow, jobId, chunk.size());
-
-        calls.call(exchange, "bulk2CreateBatch", Map.of("jobId", jobId), toCsv(chunk, target));
-        calls.call(exchange, "bulk2CloseJob", Map.of("jobId", jobId), null);
+        String jobId = job(exchange, left, target);
         Job done = awaitEnd(exchange, jobId);
-        if (done.getState() != JobStateEnum.JOB_COMPLETE) {
-            exchange.setProperty(SyncProperties.TARGET_RESPONSE, SalesforceCalls.excerpt("Bulk API 2.0 job " + jobId + " "
-                    + done.getState() + (done.getErrorMessage() == null ? "" : ": " + done.getErrorMessage())));
-            throw new PermanentTargetException("Bulk API 2.0 job " + jobId + " ended " + done.getState());
-        }
+        String ended = "Bulk API 2.0 job " + jobId + " " + done.getState()
+                + (done.getErrorMessage() == null ? "" : ": " + done.getErrorMessage());
 
+        String externalId = target.externalIdField().orElseThrow();
         Map<String, List<Envelope>> byExternalId = new HashMap<>();
-        for (Envelope envelope : chunk) {
+        for (Envelope envelope : left) {
             byExternalId.computeIfAbsent(envelope.key(), k -> new ArrayList<>()).add(envelope);
         }
         Map<Envelope, String> rejected = new LinkedHashMap<>();
         int unmatched = 0;
-        for (Map<String, String> row : rows(calls.call(exchange, "bulk2GetFailedResults", Map.of("jobId", jobId), null)
-                .getBody(InputStream.class))) {
+        for (Map<String, String> row : results(exchange, "bulk2GetFailedResults", jobId)) {
             List<Envelope> failed = byExternalId.getOrDefault(row.get(externalId), List.of());
             unmatched += failed.isEmpty() ? 1 : 0;
             failed.forEach(e -> rejected.put(e, "Bulk API 2.0 job " + jobId + ": " + row.getOrDefault(ERROR_COLUMN, "failed")));
         }
-        for (Map<String, String> row : rows(calls.call(exchange, "bulk2GetUnprocessedRecords", Map.of("jobId", jobId), null)
-                .getBody(InputStream.class))) {
-            List<Envelope> unprocessed = byExternalId.getOrDefault(row.get(externalId), List.of());
-            unmatched += unprocessed.isEmpty() ? 1 : 0;
-            unprocessed.forEach(e -> rejected.putIfAbsent(e, "Bulk API 2.0 job " + jobId + ": not processed"));
+        Set<Envelope> unprocessed = Collections.newSetFromMap(new IdentityHashMap<>());
+        for (Map<String, String> row : results(exchange, "bulk2GetUnprocessedRecords", jobId)) {
+            List<Envelope> records = byExternalId.getOrDefault(row.get(externalId), List.of());
+            unmatched += records.isEmpty() ? 1 : 0;
+            records.stream().filter(e -> !rejected.containsKey(e)).forEach(unprocessed::add);
         }
         if (unmatched > 0) {
-            // a failed row that names no record of the chunk: which record failed is unknown, so none counts as
-            // delivered; the chunk is sent again (an upsert by external id is safe to repeat)
+            // a row that names no record of the chunk: which record it was is unknown, so none counts as delivered;
+            // the records go again in a new job (an upsert by external id is safe to repeat)
+            exchange.removeProperty(SyncProperties.BULK_JOB);
             exchange.setProperty(SyncProperties.TARGET_RESPONSE, "Bulk API 2.0 job " + jobId + ": " + unmatched
                     + " failed or unprocessed row(s) without a known external id");
             throw new TransientTargetException("Bulk API 2.0 job " + jobId + " reported rows it cannot be matched to");
         }
-        List<Envelope> delivered = new ArrayList<>(chunk.size());
-        for (Envelope envelope : chunk) {
-            if (!rejected.containsKey(envelope)) {
-                delivered.add(envelope);
+        // a complete job processed every record; one that failed or was aborted, those its successful results name
+        Set<Envelope> succeeded = Collections.newSetFromMap(new IdentityHashMap<>());
+        if (done.getState() == JobStateEnum.JOB_COMPLETE) {
+            left.stream().filter(e -> !rejected.containsKey(e) && !unprocessed.contains(e)).forEach(succeeded::add);
+        } else {
+            for (Map<String, String> row : results(exchange, "bulk2GetSuccessfulResults", jobId)) {
+                byExternalId.getOrDefault(row.get(externalId), List.of()).stream()
+                        .filter(e -> !rejected.containsKey(e)).forEach(succeeded::add);
             }
+        }
+        exchange.removeProperty(SyncProperties.BULK_JOB);
+        if (done.getState() == JobStateEnum.FAILED && succeeded.isEmpty() && rejected.isEmpty()) {
+            // the job itself was refused (a column Salesforce does not know, say): the same upload would fail again
+            exchange.setProperty(SyncProperties.TARGET_RESPONSE, SalesforceCalls.excerpt(ended));
+            throw new PermanentTargetException(ended + " without processing a record");
+        }
+
+        // every record is decided now: taken, a dead letter, or left for a new job
+        List<Envelope> delivered = SyncProperties.deliveredSoFar(exchange);
+        List<Envelope> notTaken = new ArrayList<>();
+        for (Envelope envelope : left) {
+            if (succeeded.contains(envelope)) {
+                delivered.add(envelope);
+            } else if (!rejected.containsKey(envelope)) {
+                notTaken.add(envelope);
+            }
+        }
+        if (done.getState() == JobStateEnum.ABORTED) {
+            notTaken.forEach(e -> rejected.put(e, ended + "; the record was not processed"));
+            notTaken.clear();
         }
         if (!rejected.isEmpty()) {
             deadLetters.rejectedItems(exchange, new ArrayList<>(rejected.keySet()),
                     rejected.values().stream().map(SalesforceCalls::excerpt).toList());
         }
-        return delivered;
+        left.clear();
+        left.addAll(notTaken);
+        if (!left.isEmpty()) {
+            exchange.setProperty(SyncProperties.TARGET_RESPONSE, SalesforceCalls.excerpt(ended + "; " + left.size()
+                    + " record(s) not processed"));
+            LOG.warnf("Flow %s: %s; %d record(s) taken, %d not processed go again in a new job", flow, ended,
+                    delivered.size(), left.size());
+            throw new TransientTargetException(ended + " with " + left.size() + " record(s) not processed");
+        }
+        return SyncProperties.takeDelivered(exchange);
+    }
+
+    /** The job the records were uploaded to before, or a new one: created, the records uploaded as CSV, closed. */
+    private String job(Exchange exchange, List<Envelope> records, SyncConfig.SalesforceObject target) {
+        String uploaded = exchange.getProperty(SyncProperties.BULK_JOB, String.class);
+        if (uploaded != null) {
+            return uploaded;
+        }
+        Job request = new Job();
+        request.setObject(target.sobject().orElseThrow());
+        request.setExternalIdFieldName(target.externalIdField().orElseThrow());
+        request.setOperation(OperationEnum.UPSERT);
+        request.setContentType(ContentTypeEnum.CSV);
+        request.setLineEnding(LineEndingEnum.LF);
+        String jobId = calls.call(exchange, "bulk2CreateJob", Map.of(), request).getBody(Job.class).getId();
+        calls.call(exchange, "bulk2CreateBatch", Map.of("jobId", jobId), toCsv(records, target));
+        calls.call(exchange, "bulk2CloseJob", Map.of("jobId", jobId), null);
+        exchange.setProperty(SyncProperties.BULK_JOB, jobId);
+        LOG.infof("Flow %s: Bulk API 2.0 job %s for %d records", exchange.getProperty(SyncProperties.FLOW), jobId,
+                records.size());
+        return jobId;
+    }
+
+    private List<Map<String, String>> results(Exchange exchange, String operation, String jobId) {
+        return rows(calls.call(exchange, operation, Map.of("jobId", jobId), null).getBody(InputStream.class));
     }
 
     /** Polls the job's state every {@code bulk-poll-interval} until it completes, fails or is aborted. */

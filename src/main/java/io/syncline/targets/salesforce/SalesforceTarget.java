@@ -85,9 +85,9 @@ public class SalesforceTarget {
             upsert(exchange, chunk.get(0), target);
             delivered = chunk;
         } else if (bulkFile) {
-            delivered = bulk.publish(exchange, chunk, target);
+            delivered = bulk.publish(exchange, target);
         } else {
-            delivered = collections(exchange, chunk, target);
+            delivered = collections(exchange, target);
         }
         exchange.getMessage().setBody(delivered);
     }
@@ -110,20 +110,10 @@ public class SalesforceTarget {
      * only the requests not yet answered, and when the retries run out the failure handler counts what was taken and
      * dead-letters only the rest.
      */
-    private List<Envelope> collections(Exchange exchange, List<Envelope> chunk, SyncConfig.SalesforceObject target)
+    private List<Envelope> collections(Exchange exchange, SyncConfig.SalesforceObject target)
             throws InterruptedException {
-        @SuppressWarnings("unchecked")
-        List<Envelope> left = exchange.getProperty(SyncProperties.CHUNK_IN_FLIGHT, List.class);
-        if (left == null) {
-            left = new ArrayList<>(chunk);
-            exchange.setProperty(SyncProperties.CHUNK_IN_FLIGHT, left);
-        }
-        @SuppressWarnings("unchecked")
-        List<Envelope> delivered = exchange.getProperty(SyncProperties.DELIVERED_SO_FAR, List.class);
-        if (delivered == null) {
-            delivered = new ArrayList<>(chunk.size());
-            exchange.setProperty(SyncProperties.DELIVERED_SO_FAR, delivered);
-        }
+        List<Envelope> left = SyncProperties.inFlight(exchange);
+        List<Envelope> delivered = SyncProperties.deliveredSoFar(exchange);
         for (List<Envelope> request : SalesforceRecords.requests(new ArrayList<>(left), target, COLLECTION_MAX)) {
             List<Envelope> pending = request;
             for (int attempt = 0; !pending.isEmpty(); attempt++) {

@@ -65,7 +65,8 @@ public class SyncPipeline {
                 SyncProperties.DELIVERED_SO_FAR, SyncProperties.ONE_BY_ONE, SyncProperties.ATTEMPTS,
                 SyncProperties.FIRST_FAILURE_AT, SyncProperties.LAST_FAILURE_AT, SyncProperties.TARGET_RESPONSE,
                 SyncProperties.DEAD_LETTERS, SyncProperties.DEAD_LETTER_FAILURE, SyncProperties.ERROR_CATEGORY,
-                SyncProperties.PREVIOUS_VERSIONS, SyncProperties.TARGET_TOOK)) {
+                SyncProperties.PREVIOUS_VERSIONS, SyncProperties.TARGET_TOOK, SyncProperties.BULK_JOB,
+                SyncProperties.BULK_JOB_ABORTED)) {
             exchange.removeProperty(property);
         }
     }

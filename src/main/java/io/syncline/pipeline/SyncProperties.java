@@ -45,6 +45,8 @@ public final class SyncProperties {
      * in between (a 503 to a poll) asks after the same job instead of uploading the records to a second one.
      */
     public static final String BULK_JOB = "syncBulkJob";
+    /** Set when Syncline aborted {@link #BULK_JOB} for running past {@code bulk-timeout}: its unprocessed records go again. */
+    public static final String BULK_JOB_ABORTED = "syncBulkJobAborted";
     /**
      * Set once the target has taken the chunk, until it is counted as published: a failure in between (the version
      * write) is not retried, which would send the chunk again without its keys held, nor dead-lettered, which would
@@ -92,12 +94,13 @@ public final class SyncProperties {
 
     /**
      * Ends a target call's bookkeeping ({@link #CHUNK_IN_FLIGHT}, {@link #REQUEST_IN_FLIGHT}, {@link #DELIVERED_SO_FAR},
-     * {@link #ONE_BY_ONE}, {@link #BULK_JOB}): the records the target took, none if it kept no count.
+     * {@link #ONE_BY_ONE}, {@link #BULK_JOB}, {@link #BULK_JOB_ABORTED}): the records the target took, none if it kept no count.
      */
     public static List<Envelope> takeDelivered(Exchange exchange) {
         @SuppressWarnings("unchecked")
         List<Envelope> delivered = exchange.getProperty(DELIVERED_SO_FAR, List.class);
-        for (String property : List.of(CHUNK_IN_FLIGHT, REQUEST_IN_FLIGHT, DELIVERED_SO_FAR, ONE_BY_ONE, BULK_JOB)) {
+        for (String property : List.of(CHUNK_IN_FLIGHT, REQUEST_IN_FLIGHT, DELIVERED_SO_FAR, ONE_BY_ONE, BULK_JOB,
+                BULK_JOB_ABORTED)) {
             exchange.removeProperty(property);
         }
         return delivered == null ? new ArrayList<>() : delivered;

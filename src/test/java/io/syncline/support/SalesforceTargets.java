@@ -38,6 +38,8 @@ public class SalesforceTargets implements QuarkusTestProfile {
         config.put("sync.salesforce.limit-backoff", "PT1.5S");
         config.put("sync.salesforce.lock-retry-jitter", "PT0.05S");
         config.put("sync.salesforce.bulk-poll-interval", "PT0.05S");
+        // a job still running after 3 s is aborted (SalesforceTargetTest scripts one that never ends by itself)
+        config.put("sync.salesforce.bulk-timeout", "PT3S");
         config.put("sync.salesforce.request-timeout", "PT2S");
         config.put("sync.retry.max-redeliveries", "3");
         return config;

@@ -299,14 +299,7 @@ class SalesforceTargetTest {
         String name = "bulk-failed-" + prefix + ".csv";
         String first = "750A" + prefix.substring(5, prefix.length() - 1);
         String second = "750B" + prefix.substring(5, prefix.length() - 1);
-        org.stubFor(post(urlPathMatching(API + "/jobs/ingest/?")).inScenario(first).whenScenarioStateIs(STARTED)
-                .willSetStateTo("one created").willReturn(json(200, jobState(first, "Open", 0, 0))));
-        org.stubFor(post(urlPathMatching(API + "/jobs/ingest/?")).inScenario(first).whenScenarioStateIs("one created")
-                .willSetStateTo("two created").willReturn(json(200, jobState(second, "Open", 0, 0))));
-        for (String job : List.of(first, second)) {
-            org.stubFor(put(urlPathEqualTo(API + "/jobs/ingest/" + job + "/batches")).willReturn(aResponse().withStatus(201)));
-            org.stubFor(patch(urlPathMatching(API + "/jobs/ingest/" + job + "/?")).willReturn(json(200, jobState(job, "UploadComplete", 0, 0))));
-        }
+        twoJobs(first, second);
         // 301 rows, one chunk, one job. The first poll of its state meets a 503; the job then ends Failed after its
         // first 200 rows: row 42 failed, rows 201 to 301 not processed, the others upserted
         String firstPath = API + "/jobs/ingest/" + first;
@@ -315,39 +308,19 @@ class SalesforceTargetTest {
         org.stubFor(get(urlPathMatching(firstPath + "/?")).inScenario(first + "-state").whenScenarioStateIs("polled")
                 .willReturn(json(200, jobState(first, "Failed", 200, 1).replace("\"retries\":0",
                         "\"errorMessage\":\"A batch was not processed after 20 retries\",\"retries\":20"))));
-        org.stubFor(get(urlPathMatching(firstPath + "/failedResults/?")).willReturn(csv("""
+        ended(first, successfulRows(prefix, 1, 200, 42), unprocessedRows(prefix, 201, 301));
+        org.stubFor(get(urlPathMatching(firstPath + "/failedResults/?")).atPriority(1).willReturn(csv("""
                 "sf__Id","sf__Error",Risk_Record_Id__c,Segment__c,Risk_Score__c
                 "","DUPLICATE_VALUE:duplicate value found: Risk_Record_Id__c duplicates value on record with id: a0B5e00000AbCdE:--","%s00042","AUTO-DE-10","42"
                 """.formatted(prefix))));
-        StringBuilder succeeded = new StringBuilder("\"sf__Id\",\"sf__Created\",Risk_Record_Id__c,Segment__c,Risk_Score__c\n");
-        StringBuilder unprocessed = new StringBuilder("Risk_Record_Id__c,Segment__c,Risk_Score__c\n");
-        for (int row = 1; row <= 301; row++) {
-            String id = prefix + String.format("%05d", row);
-            if (row > 200) {
-                unprocessed.append(id).append(",AUTO-DE-1,").append(row).append('\n');
-            } else if (row != 42) {
-                succeeded.append("\"a0B5e00000").append(String.format("%05d", row)).append("\",\"true\",\"").append(id)
-                        .append("\",\"AUTO-DE-1\",\"").append(row).append("\"\n");
-            }
-        }
-        org.stubFor(get(urlPathMatching(firstPath + "/successfulResults/?")).willReturn(csv(succeeded.toString())));
-        org.stubFor(get(urlPathMatching(firstPath + "/unprocessedrecords/?")).willReturn(csv(unprocessed.toString())));
-        String secondPath = API + "/jobs/ingest/" + second;
-        org.stubFor(get(urlPathMatching(secondPath + "/?")).willReturn(json(200, jobState(second, "JobComplete", 101, 0))));
-        org.stubFor(get(urlPathMatching(secondPath + "/failedResults/?")).willReturn(csv("\"sf__Id\",\"sf__Error\",Risk_Record_Id__c\n")));
-        org.stubFor(get(urlPathMatching(secondPath + "/unprocessedrecords/?")).willReturn(csv("Risk_Record_Id__c\n")));
+        completes(second, 101);
         SyncData.drop(RISK, name, RiskFiles.csv(prefix, 301, Set.of()));
 
         JsonNode report = await().atMost(WAIT).until(() -> SyncData.report(RISK, name), r -> r.isPresent()).get();
         assertEquals(300, report.path("published").asLong(), report.toString());
         assertEquals(1, report.path("deadLettered").asLong(), report.toString());
-        List<LoggedRequest> firstUploads = org.findAll(putRequestedFor(urlPathEqualTo(firstPath + "/batches")));
-        assertEquals(1, firstUploads.size(), "the records were uploaded once, not again after the 503 to a poll");
-        assertEquals(301, firstUploads.get(0).getBodyAsString().lines().filter(l -> l.startsWith(prefix)).count());
-        List<LoggedRequest> secondUploads = org.findAll(putRequestedFor(urlPathEqualTo(secondPath + "/batches")));
-        assertEquals(1, secondUploads.size());
-        List<String> sentAgain = secondUploads.get(0).getBodyAsString().lines().filter(l -> l.startsWith(prefix))
-                .map(l -> l.substring(0, l.indexOf(','))).toList();
+        assertEquals(301, rowsUploaded(first, prefix).size(), "the records were uploaded once, not again after the 503 to a poll");
+        List<String> sentAgain = rowsUploaded(second, prefix);
         assertEquals(101, sentAgain.size(), "only the records the failed job did not process go in the new job");
         assertTrue(sentAgain.stream().allMatch(id -> Integer.parseInt(id.substring(prefix.length())) > 200), sentAgain.toString());
         List<JsonNode> letters = await().atMost(WAIT).until(() -> deadLettersWithPrefix(RISK, prefix), l -> l.size() == 1);
@@ -367,13 +340,7 @@ class SalesforceTargetTest {
         org.stubFor(patch(urlPathMatching(jobPath + "/?")).willReturn(json(200, jobState(job, "UploadComplete", 0, 0))));
         org.stubFor(get(urlPathMatching(jobPath + "/?")).willReturn(json(200, jobState(job, "Failed", 0, 0).replace("\"retries\":0",
                 "\"errorMessage\":\"InvalidBatch : Field name not found : Risk_Score__c\",\"retries\":0"))));
-        StringBuilder unprocessed = new StringBuilder("Risk_Record_Id__c,Segment__c,Risk_Score__c\n");
-        for (int row = 1; row <= 301; row++) {
-            unprocessed.append(prefix).append(String.format("%05d", row)).append(",AUTO-DE-1,").append(row).append('\n');
-        }
-        org.stubFor(get(urlPathMatching(jobPath + "/unprocessedrecords/?")).willReturn(csv(unprocessed.toString())));
-        org.stubFor(get(urlPathMatching(jobPath + "/failedResults/?")).willReturn(csv("\"sf__Id\",\"sf__Error\",Risk_Record_Id__c\n")));
-        org.stubFor(get(urlPathMatching(jobPath + "/successfulResults/?")).willReturn(csv("\"sf__Id\",\"sf__Created\",Risk_Record_Id__c\n")));
+        ended(job, "", unprocessedRows(prefix, 1, 301));
         SyncData.drop(RISK, name, RiskFiles.csv(prefix, 301, Set.of()));
 
         JsonNode report = await().atMost(WAIT).until(() -> SyncData.report(RISK, name), r -> r.isPresent()).get();
@@ -383,6 +350,107 @@ class SalesforceTargetTest {
         List<JsonNode> letters = await().atMost(WAIT).until(() -> deadLettersWithPrefix(RISK, prefix), l -> l.size() == 301);
         assertTrue(letters.stream().allMatch(l -> l.path("category").asText().equals("target-permanent")
                 && l.path("targetResponse").asText().contains("InvalidBatch : Field name not found : Risk_Score__c")), letters.get(0).toString());
+    }
+
+    @Test
+    void aBulkJobFailedForAPassingReasonBeforeProcessingARecordGoesAgainInANewJob() {
+        String prefix = RiskFiles.newPrefix();
+        String name = "bulk-gave-up-" + prefix + ".csv";
+        String first = "750D" + prefix.substring(5, prefix.length() - 1);
+        String second = "750E" + prefix.substring(5, prefix.length() - 1);
+        twoJobs(first, second);
+        org.stubFor(get(urlPathMatching(API + "/jobs/ingest/" + first + "/?")).willReturn(json(200, jobState(first, "Failed", 0, 0)
+                .replace("\"retries\":0", "\"errorMessage\":\"A batch was not processed after 20 retries\",\"retries\":20"))));
+        ended(first, "", unprocessedRows(prefix, 1, 301));
+        completes(second, 301);
+        SyncData.drop(RISK, name, RiskFiles.csv(prefix, 301, Set.of()));
+
+        JsonNode report = await().atMost(WAIT).until(() -> SyncData.report(RISK, name), r -> r.isPresent()).get();
+        assertEquals(301, report.path("published").asLong(), report.toString());
+        assertEquals(0, report.path("deadLettered").asLong(), report.toString());
+        assertEquals(301, rowsUploaded(second, prefix).size(), "the whole chunk went again in a new job");
+    }
+
+    @Test
+    void aBulkJobStillRunningAfterTheBulkTimeoutIsAbortedAndOnlyWhatItDidNotProcessGoesInANewJob() {
+        String prefix = RiskFiles.newPrefix();
+        String name = "bulk-slow-" + prefix + ".csv";
+        String first = "750F" + prefix.substring(5, prefix.length() - 1);
+        String second = "750G" + prefix.substring(5, prefix.length() - 1);
+        twoJobs(first, second);
+        String firstPath = API + "/jobs/ingest/" + first;
+        // InProgress until Syncline aborts it (sync.salesforce.bulk-timeout=3s here), then Aborted after 150 rows
+        org.stubFor(patch(urlPathMatching(firstPath + "/?")).withRequestBody(containing("Aborted")).atPriority(1)
+                .inScenario(first + "-state").willSetStateTo("aborted").willReturn(json(200, jobState(first, "Aborted", 150, 0))));
+        org.stubFor(get(urlPathMatching(firstPath + "/?")).inScenario(first + "-state").whenScenarioStateIs(STARTED)
+                .willReturn(json(200, jobState(first, "InProgress", 150, 0))));
+        org.stubFor(get(urlPathMatching(firstPath + "/?")).inScenario(first + "-state").whenScenarioStateIs("aborted")
+                .willReturn(json(200, jobState(first, "Aborted", 150, 0))));
+        ended(first, successfulRows(prefix, 1, 150, 0), unprocessedRows(prefix, 151, 301));
+        completes(second, 151);
+        SyncData.drop(RISK, name, RiskFiles.csv(prefix, 301, Set.of()));
+
+        JsonNode report = await().atMost(WAIT).until(() -> SyncData.report(RISK, name), r -> r.isPresent()).get();
+        assertEquals(301, report.path("published").asLong(), report.toString());
+        assertEquals(0, report.path("deadLettered").asLong(), report.toString());
+        assertEquals(1, org.findAll(patchRequestedFor(urlPathMatching(firstPath + "/?")).withRequestBody(containing("Aborted"))).size());
+        List<String> sentAgain = rowsUploaded(second, prefix);
+        assertEquals(151, sentAgain.size(), "only what the aborted job did not process goes in the new job");
+        assertTrue(sentAgain.stream().allMatch(id -> Integer.parseInt(id.substring(prefix.length())) > 150), sentAgain.toString());
+    }
+
+    /** The first job created is {@code first}, the next {@code second}; both take an upload and are closed. */
+    private void twoJobs(String first, String second) {
+        org.stubFor(post(urlPathMatching(API + "/jobs/ingest/?")).inScenario(first).whenScenarioStateIs(STARTED)
+                .willSetStateTo("one created").willReturn(json(200, jobState(first, "Open", 0, 0))));
+        org.stubFor(post(urlPathMatching(API + "/jobs/ingest/?")).inScenario(first).whenScenarioStateIs("one created")
+                .willSetStateTo("two created").willReturn(json(200, jobState(second, "Open", 0, 0))));
+        for (String job : List.of(first, second)) {
+            org.stubFor(put(urlPathEqualTo(API + "/jobs/ingest/" + job + "/batches")).willReturn(aResponse().withStatus(201)));
+            org.stubFor(patch(urlPathMatching(API + "/jobs/ingest/" + job + "/?")).willReturn(json(200, jobState(job, "UploadComplete", 0, 0))));
+        }
+    }
+
+    /** An ended job's results: no failed rows, these successful rows (CSV lines after the header) and unprocessed ones. */
+    private void ended(String job, String successfulRows, String unprocessed) {
+        String path = API + "/jobs/ingest/" + job;
+        org.stubFor(get(urlPathMatching(path + "/failedResults/?")).willReturn(csv("\"sf__Id\",\"sf__Error\",Risk_Record_Id__c\n")));
+        org.stubFor(get(urlPathMatching(path + "/successfulResults/?")).willReturn(csv(
+                "\"sf__Id\",\"sf__Created\",Risk_Record_Id__c\n" + successfulRows)));
+        org.stubFor(get(urlPathMatching(path + "/unprocessedrecords/?")).willReturn(csv(unprocessed)));
+    }
+
+    /** A job that completes at once, every record upserted. */
+    private void completes(String job, int records) {
+        org.stubFor(get(urlPathMatching(API + "/jobs/ingest/" + job + "/?")).willReturn(json(200, jobState(job, "JobComplete", records, 0))));
+        ended(job, "", "Risk_Record_Id__c\n");
+    }
+
+    /** successfulResults lines for rows {@code from} to {@code to} of {@code prefix}, but {@code except}. */
+    private static String successfulRows(String prefix, int from, int to, int except) {
+        StringBuilder rows = new StringBuilder();
+        for (int row = from; row <= to; row++) {
+            if (row != except) {
+                rows.append("\"a0B5e00000").append(String.format("%05d", row)).append("\",\"true\",\"").append(prefix)
+                        .append(String.format("%05d", row)).append("\"\n");
+            }
+        }
+        return rows.toString();
+    }
+
+    private static String unprocessedRows(String prefix, int from, int to) {
+        StringBuilder rows = new StringBuilder("Risk_Record_Id__c,Segment__c,Risk_Score__c\n");
+        for (int row = from; row <= to; row++) {
+            rows.append(prefix).append(String.format("%05d", row)).append(",AUTO-DE-1,").append(row).append('\n');
+        }
+        return rows.toString();
+    }
+
+    /** The external ids of {@code prefix} in the uploads to {@code job}. */
+    private List<String> rowsUploaded(String job, String prefix) {
+        return org.findAll(putRequestedFor(urlPathEqualTo(API + "/jobs/ingest/" + job + "/batches"))).stream()
+                .flatMap(u -> u.getBodyAsString().lines()).filter(l -> l.startsWith(prefix))
+                .map(l -> l.substring(0, l.indexOf(','))).toList();
     }
 
     private static com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder csv(String body) {

@@ -11,6 +11,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.BiConsumer;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -61,7 +62,8 @@ public class SalesforceBulk {
      * target took so far, once the job has ended. Failed rows are dead letters with Salesforce's error. A job that
      * failed or was aborted part-way kept what it processed (Salesforce does not roll it back): only the records its
      * successful results name count as delivered. Its unprocessed records go again in a new job, as Salesforce advises,
-     * retried as a transient failure is (an aborted job's are dead letters: someone stopped it on purpose).
+     * retried as a transient failure is (the unprocessed records of a job someone else aborted are dead letters: it was
+     * stopped on purpose). A job refused outright (a column Salesforce does not know) dead-letters the chunk.
      */
     List<Envelope> publish(Exchange exchange, SyncConfig.SalesforceObject target) throws InterruptedException {
         List<Envelope> left = SyncProperties.inFlight(exchange);
@@ -77,38 +79,22 @@ public class SalesforceBulk {
             byExternalId.computeIfAbsent(envelope.key(), k -> new ArrayList<>()).add(envelope);
         }
         Map<Envelope, String> rejected = new LinkedHashMap<>();
-        int unmatched = 0;
-        for (Map<String, String> row : results(exchange, "bulk2GetFailedResults", jobId)) {
-            List<Envelope> failed = byExternalId.getOrDefault(row.get(externalId), List.of());
-            unmatched += failed.isEmpty() ? 1 : 0;
-            failed.forEach(e -> rejected.put(e, "Bulk API 2.0 job " + jobId + ": " + row.getOrDefault(ERROR_COLUMN, "failed")));
-        }
+        eachRow(exchange, "bulk2GetFailedResults", jobId, byExternalId, externalId, (row, records) -> records.forEach(e ->
+                rejected.put(e, "Bulk API 2.0 job " + jobId + ": " + row.getOrDefault(ERROR_COLUMN, "failed"))));
         Set<Envelope> unprocessed = Collections.newSetFromMap(new IdentityHashMap<>());
-        for (Map<String, String> row : results(exchange, "bulk2GetUnprocessedRecords", jobId)) {
-            List<Envelope> records = byExternalId.getOrDefault(row.get(externalId), List.of());
-            unmatched += records.isEmpty() ? 1 : 0;
-            records.stream().filter(e -> !rejected.containsKey(e)).forEach(unprocessed::add);
-        }
-        if (unmatched > 0) {
-            // a row that names no record of the chunk: which record it was is unknown, so none counts as delivered;
-            // the records go again in a new job (an upsert by external id is safe to repeat)
-            exchange.removeProperty(SyncProperties.BULK_JOB);
-            exchange.setProperty(SyncProperties.TARGET_RESPONSE, "Bulk API 2.0 job " + jobId + ": " + unmatched
-                    + " failed or unprocessed row(s) without a known external id");
-            throw new TransientTargetException("Bulk API 2.0 job " + jobId + " reported rows it cannot be matched to");
-        }
+        eachRow(exchange, "bulk2GetUnprocessedRecords", jobId, byExternalId, externalId, (row, records) ->
+                records.stream().filter(e -> !rejected.containsKey(e)).forEach(unprocessed::add));
         // a complete job processed every record; one that failed or was aborted, those its successful results name
         Set<Envelope> succeeded = Collections.newSetFromMap(new IdentityHashMap<>());
         if (done.getState() == JobStateEnum.JOB_COMPLETE) {
             left.stream().filter(e -> !rejected.containsKey(e) && !unprocessed.contains(e)).forEach(succeeded::add);
         } else {
-            for (Map<String, String> row : results(exchange, "bulk2GetSuccessfulResults", jobId)) {
-                byExternalId.getOrDefault(row.get(externalId), List.of()).stream()
-                        .filter(e -> !rejected.containsKey(e)).forEach(succeeded::add);
-            }
+            eachRow(exchange, "bulk2GetSuccessfulResults", jobId, byExternalId, externalId, (row, records) ->
+                    records.stream().filter(e -> !rejected.containsKey(e)).forEach(succeeded::add));
         }
         exchange.removeProperty(SyncProperties.BULK_JOB);
-        if (done.getState() == JobStateEnum.FAILED && succeeded.isEmpty() && rejected.isEmpty()) {
+        boolean abortedBySyncline = exchange.removeProperty(SyncProperties.BULK_JOB_ABORTED) != null;
+        if (done.getState() == JobStateEnum.FAILED && succeeded.isEmpty() && rejected.isEmpty() && refused(done)) {
             // the job itself was refused (a column Salesforce does not know, say): the same upload would fail again
             exchange.setProperty(SyncProperties.TARGET_RESPONSE, SalesforceCalls.excerpt(ended));
             throw new PermanentTargetException(ended + " without processing a record");
@@ -124,7 +110,7 @@ public class SalesforceBulk {
                 notTaken.add(envelope);
             }
         }
-        if (done.getState() == JobStateEnum.ABORTED) {
+        if (done.getState() == JobStateEnum.ABORTED && !abortedBySyncline) {
             notTaken.forEach(e -> rejected.put(e, ended + "; the record was not processed"));
             notTaken.clear();
         }
@@ -142,6 +128,34 @@ public class SalesforceBulk {
             throw new TransientTargetException(ended + " with " + left.size() + " record(s) not processed");
         }
         return SyncProperties.takeDelivered(exchange);
+    }
+
+    /**
+     * Each row of one of the job's results with the chunk's records of its external id. A row that names no record of
+     * the chunk fails the attempt: which record it was is unknown, so none counts as delivered, and the records go
+     * again in a new job (an upsert by external id is safe to repeat).
+     */
+    private void eachRow(Exchange exchange, String operation, String jobId, Map<String, List<Envelope>> byExternalId,
+            String externalId, BiConsumer<Map<String, String>, List<Envelope>> action) {
+        List<Map<String, String>> rows = results(exchange, operation, jobId);
+        long unknown = rows.stream().filter(row -> !byExternalId.containsKey(row.get(externalId))).count();
+        if (unknown > 0) {
+            exchange.removeProperty(SyncProperties.BULK_JOB);
+            exchange.setProperty(SyncProperties.TARGET_RESPONSE, "Bulk API 2.0 job " + jobId + ": " + unknown + " row(s) of "
+                    + operation + " without a known external id");
+            throw new TransientTargetException("Bulk API 2.0 job " + jobId + " reported rows it cannot be matched to");
+        }
+        rows.forEach(row -> action.accept(row, byExternalId.get(row.get(externalId))));
+    }
+
+    /**
+     * Whether a job's own error refuses the upload as it is (Bulk API 2.0's InvalidBatch, ClientInputError, InvalidJob:
+     * a column or an object Salesforce does not know, a malformed CSV); any other failure, a batch Salesforce gave up
+     * on after its own retries, say, may pass in a new job.
+     */
+    static boolean refused(Job job) {
+        String error = job.getErrorMessage() == null ? "" : job.getErrorMessage().trim();
+        return error.startsWith("InvalidBatch") || error.startsWith("ClientInputError") || error.startsWith("InvalidJob");
     }
 
     /** The job the records were uploaded to before, or a new one: created, the records uploaded as CSV, closed. */
@@ -169,7 +183,11 @@ public class SalesforceBulk {
         return rows(calls.call(exchange, operation, Map.of("jobId", jobId), null).getBody(InputStream.class));
     }
 
-    /** Polls the job's state every {@code bulk-poll-interval} until it completes, fails or is aborted. */
+    /**
+     * Polls the job's state every {@code bulk-poll-interval} until it completes, fails or is aborted. A job not ended
+     * within {@code bulk-timeout} is aborted: what it processed stays, and its unprocessed records go again in a new
+     * job, rather than the job running on behind a chunk already given up (and overwriting newer versions later).
+     */
     private Job awaitEnd(Exchange exchange, String jobId) throws InterruptedException {
         Instant deadline = Instant.now().plus(config.salesforce().bulkTimeout());
         while (true) {
@@ -179,9 +197,21 @@ public class SalesforceBulk {
                 return job;
             }
             if (Instant.now().isAfter(deadline)) {
-                exchange.setProperty(SyncProperties.TARGET_RESPONSE, "Bulk API 2.0 job " + jobId + " still " + state);
-                throw new TransientTargetException("Bulk API 2.0 job " + jobId + " did not end within "
-                        + config.salesforce().bulkTimeout());
+                if (exchange.getProperty(SyncProperties.BULK_JOB_ABORTED) != null) {
+                    exchange.setProperty(SyncProperties.TARGET_RESPONSE, "Bulk API 2.0 job " + jobId + " still " + state
+                            + " after it was aborted");
+                    throw new TransientTargetException("Bulk API 2.0 job " + jobId + " did not end after it was aborted");
+                }
+                LOG.warnf("Flow %s: Bulk API 2.0 job %s still %s after %s; aborted, its unprocessed records go in a new"
+                        + " job", exchange.getProperty(SyncProperties.FLOW), jobId, state, config.salesforce().bulkTimeout());
+                exchange.setProperty(SyncProperties.BULK_JOB_ABORTED, true);
+                try {
+                    calls.call(exchange, "bulk2AbortJob", Map.of("jobId", jobId), null);
+                } catch (PermanentTargetException endedMeanwhile) {
+                    // InvalidJobState: the job ended between the poll and the abort; the next poll says how
+                    exchange.removeProperty(SyncProperties.TARGET_RESPONSE);
+                }
+                deadline = Instant.now().plus(config.salesforce().bulkTimeout());
             }
             Thread.sleep(config.salesforce().bulkPollInterval().toMillis());
         }

@@ -399,6 +399,27 @@ class SalesforceTargetTest {
         assertTrue(sentAgain.stream().allMatch(id -> Integer.parseInt(id.substring(prefix.length())) > 150), sentAgain.toString());
     }
 
+    @Test
+    void twoVersionsOfARowInOneBulkJobAreUploadedAsTheNewestAloneAndBothCount() {
+        String prefix = RiskFiles.newPrefix();
+        String name = "bulk-two-versions-" + prefix + ".csv";
+        String job = "750H" + prefix.substring(5, prefix.length() - 1);
+        twoJobs(job, job);
+        completes(job, 300);
+        // row 301 is a newer version of row 10 (calculated an hour later, risk score 301): a job processes its rows in
+        // parallel batches, so both in one job could leave the older one in Salesforce
+        String csv = new String(RiskFiles.csv(prefix, 300, Set.of()), StandardCharsets.UTF_8)
+                + RiskFiles.validRow(prefix + "00010", 301).replace("2026-11-27T22:00:00Z", "2026-11-27T23:00:00Z") + "\n";
+        SyncData.drop(RISK, name, csv.getBytes(StandardCharsets.UTF_8));
+
+        JsonNode report = await().atMost(WAIT).until(() -> SyncData.report(RISK, name), r -> r.isPresent()).get();
+        assertEquals(301, report.path("published").asLong(), report.toString());
+        assertEquals(0, report.path("deadLettered").asLong(), report.toString());
+        List<String> rows = org.findAll(putRequestedFor(urlPathEqualTo(API + "/jobs/ingest/" + job + "/batches"))).stream()
+                .flatMap(u -> u.getBodyAsString().lines()).filter(l -> l.startsWith(prefix + "00010,")).toList();
+        assertEquals(List.of(prefix + "00010,AUTO-DE-13,301"), rows, "the newest version of row 10 alone");
+    }
+
     /** The first job created is {@code first}, the next {@code second}; both take an upload and are closed. */
     private void twoJobs(String first, String second) {
         org.stubFor(post(urlPathMatching(API + "/jobs/ingest/?")).inScenario(first).whenScenarioStateIs(STARTED)

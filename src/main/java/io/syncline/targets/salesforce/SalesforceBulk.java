@@ -171,7 +171,7 @@ public class SalesforceBulk {
         request.setContentType(ContentTypeEnum.CSV);
         request.setLineEnding(LineEndingEnum.LF);
         String jobId = calls.call(exchange, "bulk2CreateJob", Map.of(), request).getBody(Job.class).getId();
-        calls.call(exchange, "bulk2CreateBatch", Map.of("jobId", jobId), toCsv(records, target));
+        calls.call(exchange, "bulk2CreateBatch", Map.of("jobId", jobId), toCsv(newestOfEachKey(records), target));
         calls.call(exchange, "bulk2CloseJob", Map.of("jobId", jobId), null);
         exchange.setProperty(SyncProperties.BULK_JOB, jobId);
         LOG.infof("Flow %s: Bulk API 2.0 job %s for %d records", exchange.getProperty(SyncProperties.FLOW), jobId,
@@ -215,6 +215,30 @@ public class SalesforceBulk {
             }
             Thread.sleep(config.salesforce().bulkPollInterval().toMillis());
         }
+    }
+
+    /**
+     * One record per external id, the chunk's last (the version guard lets no older version follow a newer one): a job
+     * processes its rows in parallel batches, in no order, so two versions of a key in one job could leave the older
+     * one in Salesforce. A result row names its key, so the versions before the newest share its fate: taken when it
+     * is, as they would have been had they gone first.
+     */
+    static List<Envelope> newestOfEachKey(List<Envelope> records) {
+        Map<String, Envelope> newest = new LinkedHashMap<>();
+        List<Envelope> keyless = new ArrayList<>();
+        for (Envelope envelope : records) {
+            if (envelope.key() == null) {
+                keyless.add(envelope);
+            } else {
+                newest.put(envelope.key(), envelope);
+            }
+        }
+        if (keyless.isEmpty() && newest.size() == records.size()) {
+            return records;
+        }
+        List<Envelope> rows = new ArrayList<>(newest.values());
+        rows.addAll(keyless);
+        return rows;
     }
 
     /** The external id column, then the mapped fields; values as text, an absent value left empty. */

@@ -379,11 +379,18 @@ class SalesforceTargetTest {
         String second = "750G" + prefix.substring(5, prefix.length() - 1);
         twoJobs(first, second);
         String firstPath = API + "/jobs/ingest/" + first;
-        // InProgress until Syncline aborts it (sync.salesforce.bulk-timeout=3s here), then Aborted after 150 rows
+        // InProgress until Syncline aborts it (sync.salesforce.bulk-timeout=3s here), then Aborted after 150 rows; the
+        // first abort meets a 503, so the next attempt waits again and aborts again
         org.stubFor(patch(urlPathMatching(firstPath + "/?")).withRequestBody(containing("Aborted")).atPriority(1)
-                .inScenario(first + "-state").willSetStateTo("aborted").willReturn(json(200, jobState(first, "Aborted", 150, 0))));
-        org.stubFor(get(urlPathMatching(firstPath + "/?")).inScenario(first + "-state").whenScenarioStateIs(STARTED)
-                .willReturn(json(200, jobState(first, "InProgress", 150, 0))));
+                .inScenario(first + "-state").whenScenarioStateIs(STARTED).willSetStateTo("abort refused")
+                .willReturn(json(503, "[{\"message\":\"Service Unavailable\",\"errorCode\":\"SERVER_UNAVAILABLE\"}]")));
+        org.stubFor(patch(urlPathMatching(firstPath + "/?")).withRequestBody(containing("Aborted")).atPriority(1)
+                .inScenario(first + "-state").whenScenarioStateIs("abort refused").willSetStateTo("aborted")
+                .willReturn(json(200, jobState(first, "Aborted", 150, 0))));
+        for (String running : List.of(STARTED, "abort refused")) {
+            org.stubFor(get(urlPathMatching(firstPath + "/?")).inScenario(first + "-state").whenScenarioStateIs(running)
+                    .willReturn(json(200, jobState(first, "InProgress", 150, 0))));
+        }
         org.stubFor(get(urlPathMatching(firstPath + "/?")).inScenario(first + "-state").whenScenarioStateIs("aborted")
                 .willReturn(json(200, jobState(first, "Aborted", 150, 0))));
         ended(first, successfulRows(prefix, 1, 150, 0), unprocessedRows(prefix, 151, 301));
@@ -393,7 +400,8 @@ class SalesforceTargetTest {
         JsonNode report = await().atMost(WAIT).until(() -> SyncData.report(RISK, name), r -> r.isPresent()).get();
         assertEquals(301, report.path("published").asLong(), report.toString());
         assertEquals(0, report.path("deadLettered").asLong(), report.toString());
-        assertEquals(1, org.findAll(patchRequestedFor(urlPathMatching(firstPath + "/?")).withRequestBody(containing("Aborted"))).size());
+        assertEquals(2, org.findAll(patchRequestedFor(urlPathMatching(firstPath + "/?")).withRequestBody(containing("Aborted"))).size(),
+                "aborted again after the first abort met a 503");
         List<String> sentAgain = rowsUploaded(second, prefix);
         assertEquals(151, sentAgain.size(), "only what the aborted job did not process goes in the new job");
         assertTrue(sentAgain.stream().allMatch(id -> Integer.parseInt(id.substring(prefix.length())) > 150), sentAgain.toString());

@@ -92,8 +92,8 @@ public class SalesforceBulk {
             eachRow(exchange, "bulk2GetSuccessfulResults", jobId, byExternalId, externalId, (row, records) ->
                     records.stream().filter(e -> !rejected.containsKey(e)).forEach(succeeded::add));
         }
-        exchange.removeProperty(SyncProperties.BULK_JOB);
-        boolean abortedBySyncline = exchange.removeProperty(SyncProperties.BULK_JOB_ABORTED) != null;
+        boolean abortedBySyncline = exchange.getProperty(SyncProperties.BULK_JOB_ABORTED) != null;
+        forgetJob(exchange);
         if (done.getState() == JobStateEnum.FAILED && succeeded.isEmpty() && rejected.isEmpty() && refused(done)) {
             // the job itself was refused (a column Salesforce does not know, say): the same upload would fail again
             exchange.setProperty(SyncProperties.TARGET_RESPONSE, SalesforceCalls.excerpt(ended));
@@ -140,12 +140,18 @@ public class SalesforceBulk {
         List<Map<String, String>> rows = results(exchange, operation, jobId);
         long unknown = rows.stream().filter(row -> !byExternalId.containsKey(row.get(externalId))).count();
         if (unknown > 0) {
-            exchange.removeProperty(SyncProperties.BULK_JOB);
+            forgetJob(exchange);
             exchange.setProperty(SyncProperties.TARGET_RESPONSE, "Bulk API 2.0 job " + jobId + ": " + unknown + " row(s) of "
                     + operation + " without a known external id");
             throw new TransientTargetException("Bulk API 2.0 job " + jobId + " reported rows it cannot be matched to");
         }
         rows.forEach(row -> action.accept(row, byExternalId.get(row.get(externalId))));
+    }
+
+    /** The job's results are read (or cannot be used): the next attempt makes a new job, not aborted by anyone yet. */
+    private static void forgetJob(Exchange exchange) {
+        exchange.removeProperty(SyncProperties.BULK_JOB);
+        exchange.removeProperty(SyncProperties.BULK_JOB_ABORTED);
     }
 
     /**
@@ -190,6 +196,7 @@ public class SalesforceBulk {
      */
     private Job awaitEnd(Exchange exchange, String jobId) throws InterruptedException {
         Instant deadline = Instant.now().plus(config.salesforce().bulkTimeout());
+        boolean abortSent = false;
         while (true) {
             Job job = calls.call(exchange, "bulk2GetJob", Map.of("jobId", jobId), null).getBody(Job.class);
             JobStateEnum state = job.getState();
@@ -197,20 +204,23 @@ public class SalesforceBulk {
                 return job;
             }
             if (Instant.now().isAfter(deadline)) {
-                if (exchange.getProperty(SyncProperties.BULK_JOB_ABORTED) != null) {
+                if (abortSent || exchange.getProperty(SyncProperties.BULK_JOB_ABORTED) != null) {
                     exchange.setProperty(SyncProperties.TARGET_RESPONSE, "Bulk API 2.0 job " + jobId + " still " + state
                             + " after it was aborted");
                     throw new TransientTargetException("Bulk API 2.0 job " + jobId + " did not end after it was aborted");
                 }
                 LOG.warnf("Flow %s: Bulk API 2.0 job %s still %s after %s; aborted, its unprocessed records go in a new"
                         + " job", exchange.getProperty(SyncProperties.FLOW), jobId, state, config.salesforce().bulkTimeout());
-                exchange.setProperty(SyncProperties.BULK_JOB_ABORTED, true);
                 try {
+                    // a transient failure of the abort leaves the attempt: the next one waits and aborts again
                     calls.call(exchange, "bulk2AbortJob", Map.of("jobId", jobId), null);
+                    exchange.setProperty(SyncProperties.BULK_JOB_ABORTED, true);
                 } catch (PermanentTargetException endedMeanwhile) {
-                    // InvalidJobState: the job ended between the poll and the abort; the next poll says how
+                    // InvalidJobState: the job ended between the poll and the abort (or someone else aborted it); the
+                    // next poll says how
                     exchange.removeProperty(SyncProperties.TARGET_RESPONSE);
                 }
+                abortSent = true;
                 deadline = Instant.now().plus(config.salesforce().bulkTimeout());
             }
             Thread.sleep(config.salesforce().bulkPollInterval().toMillis());

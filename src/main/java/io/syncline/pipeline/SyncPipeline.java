@@ -61,12 +61,13 @@ public class SyncPipeline {
      * flight, its attempts, its first failure) must not be taken for the next page's.
      */
     public void beginChunk(Exchange exchange) {
-        for (String property : List.of(SyncProperties.CHUNK_IN_FLIGHT, SyncProperties.REQUEST_IN_FLIGHT,
-                SyncProperties.DELIVERED_SO_FAR, SyncProperties.ONE_BY_ONE, SyncProperties.ATTEMPTS,
-                SyncProperties.FIRST_FAILURE_AT, SyncProperties.LAST_FAILURE_AT, SyncProperties.TARGET_RESPONSE,
-                SyncProperties.DEAD_LETTERS, SyncProperties.DEAD_LETTER_FAILURE, SyncProperties.ERROR_CATEGORY,
-                SyncProperties.PREVIOUS_VERSIONS, SyncProperties.TARGET_TOOK, SyncProperties.BULK_JOB,
-                SyncProperties.BULK_JOB_ABORTED)) {
+        for (String property : SyncProperties.TARGET_CALL) {
+            exchange.removeProperty(property);
+        }
+        for (String property : List.of(SyncProperties.ATTEMPTS, SyncProperties.FIRST_FAILURE_AT,
+                SyncProperties.LAST_FAILURE_AT, SyncProperties.TARGET_RESPONSE, SyncProperties.DEAD_LETTERS,
+                SyncProperties.DEAD_LETTER_FAILURE, SyncProperties.ERROR_CATEGORY, SyncProperties.PREVIOUS_VERSIONS,
+                SyncProperties.TARGET_TOOK)) {
             exchange.removeProperty(property);
         }
     }

@@ -64,6 +64,10 @@ public final class SyncProperties {
      */
     public static final String KEYS_HELD = "syncKeysHeld";
 
+    /** A target call's bookkeeping: cleared when the call ends ({@link #takeDelivered}) and when a chunk begins. */
+    public static final List<String> TARGET_CALL = List.of(CHUNK_IN_FLIGHT, REQUEST_IN_FLIGHT, DELIVERED_SO_FAR,
+            ONE_BY_ONE, BULK_JOB, BULK_JOB_ABORTED);
+
     private SyncProperties() {
     }
 
@@ -93,14 +97,12 @@ public final class SyncProperties {
     }
 
     /**
-     * Ends a target call's bookkeeping ({@link #CHUNK_IN_FLIGHT}, {@link #REQUEST_IN_FLIGHT}, {@link #DELIVERED_SO_FAR},
-     * {@link #ONE_BY_ONE}, {@link #BULK_JOB}, {@link #BULK_JOB_ABORTED}): the records the target took, none if it kept no count.
+     * Ends a target call's bookkeeping ({@link #TARGET_CALL}): the records the target took, none if it kept no count.
      */
     public static List<Envelope> takeDelivered(Exchange exchange) {
         @SuppressWarnings("unchecked")
         List<Envelope> delivered = exchange.getProperty(DELIVERED_SO_FAR, List.class);
-        for (String property : List.of(CHUNK_IN_FLIGHT, REQUEST_IN_FLIGHT, DELIVERED_SO_FAR, ONE_BY_ONE, BULK_JOB,
-                BULK_JOB_ABORTED)) {
+        for (String property : TARGET_CALL) {
             exchange.removeProperty(property);
         }
         return delivered == null ? new ArrayList<>() : delivered;

@@ -233,13 +233,17 @@ public class SyncPipeline {
         exchange.removeProperty(SyncProperties.TARGET_TOOK);
     }
 
-    /** The chunk's records as JSON documents, one per line (the outbox format and the http batch body). */
-    public String toJsonLine(Envelope envelope) {
+    /**
+     * The envelope as one JSON document in UTF-8 (an outbox line, an http request or an element of its array). Bytes, not
+     * text: the outbox and the http target write them as they are, where a String was copied into a builder, copied out
+     * and encoded again for every record (the outbox's chunk was the largest allocation of a file's delivery).
+     */
+    public byte[] toJsonLine(Envelope envelope) {
         if (envelope.jsonLine() != null) {
             return envelope.jsonLine();
         }
         try {
-            return mapper.writeValueAsString(envelope);
+            return mapper.writeValueAsBytes(envelope);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("An envelope of flow " + envelope.flow() + " could not be written as JSON", e);
         }

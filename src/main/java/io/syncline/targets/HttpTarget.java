@@ -84,19 +84,17 @@ public class HttpTarget {
         boolean single = target.request() == SyncConfig.HttpRequest.envelope;
         List<Envelope> chunk = single || exchange.getProperty(SyncProperties.ONE_BY_ONE) != null
                 ? List.of(pending.get(0)) : List.copyOf(pending);
-        String body;
+        byte[] body;
         String idempotencyKey;
         if (single) {
             body = pipeline.toJsonLine(chunk.get(0));
             idempotencyKey = chunk.get(0).eventId();
         } else {
-            StringBuilder array = new StringBuilder(chunk.size() * 256).append('[');
+            body = array(chunk);
             StringBuilder ids = new StringBuilder();
-            for (int i = 0; i < chunk.size(); i++) {
-                array.append(i == 0 ? "" : ",").append(pipeline.toJsonLine(chunk.get(i)));
-                ids.append(chunk.get(i).eventId()).append(',');
+            for (Envelope envelope : chunk) {
+                ids.append(envelope.eventId()).append(',');
             }
-            body = array.append(']').toString();
             // The same chunk retried carries the same key, so the target can drop the repeat.
             idempotencyKey = UUID.nameUUIDFromBytes(ids.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8)).toString();
         }
@@ -111,6 +109,28 @@ public class HttpTarget {
         message.setBody(body);
         exchange.setProperty(SyncProperties.TARGET_URL, endpointUri(url, target.timeout()));
         exchange.setProperty(SyncProperties.REQUEST_IN_FLIGHT, chunk);
+    }
+
+    /** The envelopes as one JSON array, UTF-8: the request body sent as it is (Camel's http sends a byte[] unchanged). */
+    private byte[] array(List<Envelope> chunk) {
+        byte[][] each = new byte[chunk.size()][];
+        int size = 1 + Math.max(chunk.size(), 1);
+        for (int i = 0; i < each.length; i++) {
+            each[i] = pipeline.toJsonLine(chunk.get(i));
+            size += each[i].length;
+        }
+        byte[] array = new byte[size];
+        array[0] = '[';
+        int at = 1;
+        for (int i = 0; i < each.length; i++) {
+            if (i > 0) {
+                array[at++] = ',';
+            }
+            System.arraycopy(each[i], 0, array, at, each[i].length);
+            at += each[i].length;
+        }
+        array[at] = ']';
+        return array;
     }
 
     /**

@@ -76,6 +76,19 @@ class HttpTargetTest {
     }
 
     @Test
+    void textBeyondLatin1ReachesTheTargetAsUtf8() throws Exception {
+        String claim = Claims.newClaimNumber();
+        String name = "Łucja Żółć-Müller 王芳";
+        given().contentType("application/json; charset=UTF-8")
+                .body(Claims.valid(claim).replace("Jane Doe", name).getBytes(StandardCharsets.UTF_8))
+                .post("/webhooks/" + CLAIMS).then().statusCode(202);
+
+        LoggedRequest request = await().atMost(WAIT).until(() -> requestsFor(claim), r -> r.size() == 1).get(0);
+        JsonNode envelope = JSON.readTree(new String(request.getBody(), StandardCharsets.UTF_8));
+        assertEquals(name, envelope.path("record").path("claimant").path("name").asText());
+    }
+
+    @Test
     void aTargetAnswering503TwiceThen200GetsTheRecordOnce() {
         String claim = Claims.newClaimNumber();
         String scenario = "flaky-" + claim;

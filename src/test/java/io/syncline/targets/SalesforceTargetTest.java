@@ -334,10 +334,7 @@ class SalesforceTargetTest {
         String prefix = RiskFiles.newPrefix();
         String name = "bulk-refused-" + prefix + ".csv";
         String job = "750C" + prefix.substring(5, prefix.length() - 1);
-        String jobPath = API + "/jobs/ingest/" + job;
-        org.stubFor(post(urlPathMatching(API + "/jobs/ingest/?")).willReturn(json(200, jobState(job, "Open", 0, 0))));
-        org.stubFor(put(urlPathEqualTo(jobPath + "/batches")).willReturn(aResponse().withStatus(201)));
-        org.stubFor(patch(urlPathMatching(jobPath + "/?")).willReturn(json(200, jobState(job, "UploadComplete", 0, 0))));
+        String jobPath = oneJob(job);
         org.stubFor(get(urlPathMatching(jobPath + "/?")).willReturn(json(200, jobState(job, "Failed", 0, 0).replace("\"retries\":0",
                 "\"errorMessage\":\"InvalidBatch : Field name not found : Risk_Score__c\",\"retries\":0"))));
         ended(job, "", unprocessedRows(prefix, 1, 301));
@@ -350,6 +347,28 @@ class SalesforceTargetTest {
         List<JsonNode> letters = await().atMost(WAIT).until(() -> deadLettersWithPrefix(RISK, prefix), l -> l.size() == 301);
         assertTrue(letters.stream().allMatch(l -> l.path("category").asText().equals("target-permanent")
                 && l.path("targetResponse").asText().contains("InvalidBatch : Field name not found : Risk_Score__c")), letters.get(0).toString());
+    }
+
+    @Test
+    void aBulkJobWhoseStateCannotBeReadUntilTheRetriesEndIsNamedInItsDeadLetters() {
+        String prefix = RiskFiles.newPrefix();
+        String name = "bulk-unreadable-" + prefix + ".csv";
+        String job = "750U" + prefix.substring(5, prefix.length() - 1);
+        String jobPath = oneJob(job);
+        org.stubFor(get(urlPathMatching(jobPath + "/?"))
+                .willReturn(json(503, "[{\"message\":\"Service Unavailable\",\"errorCode\":\"SERVER_UNAVAILABLE\"}]")));
+        SyncData.drop(RISK, name, RiskFiles.csv(prefix, 301, Set.of()));
+
+        JsonNode report = await().atMost(WAIT).until(() -> SyncData.report(RISK, name), r -> r.isPresent()).get();
+        assertEquals(0, report.path("published").asLong(), report.toString());
+        assertEquals(301, report.path("deadLettered").asLong(), report.toString());
+        assertEquals(1, org.findAll(putRequestedFor(urlPathEqualTo(jobPath + "/batches"))).size(),
+                "every retry asked after the job uploaded first");
+        List<JsonNode> letters = await().atMost(WAIT).until(() -> deadLettersWithPrefix(RISK, prefix), l -> l.size() == 301);
+        assertTrue(letters.stream().allMatch(l -> l.path("category").asText().equals("target-transient")
+                && l.path("targetResponse").asText().contains("Bulk API 2.0 job " + job + " was uploaded and its state could"
+                        + " not be read; Salesforce may still process it")
+                && l.path("targetResponse").asText().contains("503")), letters.get(0).toString());
     }
 
     @Test
@@ -429,6 +448,15 @@ class SalesforceTargetTest {
     }
 
     /** The first job created is {@code first}, the next {@code second}; both take an upload and are closed. */
+    /** The one job the next upload makes: created, uploaded to and closed; its path. */
+    private String oneJob(String job) {
+        String jobPath = API + "/jobs/ingest/" + job;
+        org.stubFor(post(urlPathMatching(API + "/jobs/ingest/?")).willReturn(json(200, jobState(job, "Open", 0, 0))));
+        org.stubFor(put(urlPathEqualTo(jobPath + "/batches")).willReturn(aResponse().withStatus(201)));
+        org.stubFor(patch(urlPathMatching(jobPath + "/?")).willReturn(json(200, jobState(job, "UploadComplete", 0, 0))));
+        return jobPath;
+    }
+
     private void twoJobs(String first, String second) {
         org.stubFor(post(urlPathMatching(API + "/jobs/ingest/?")).inScenario(first).whenScenarioStateIs(STARTED)
                 .willSetStateTo("one created").willReturn(json(200, jobState(first, "Open", 0, 0))));

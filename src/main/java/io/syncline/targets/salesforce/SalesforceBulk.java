@@ -190,6 +190,22 @@ public class SalesforceBulk {
     }
 
     /**
+     * The job's state. A poll that fails leaves the job running in Salesforce: should the chunk's retries end on it, its
+     * dead letters name the job, so that whoever replays them can see first what the job did (Salesforce unreachable
+     * cannot be sent an abort either).
+     */
+    private Job poll(Exchange exchange, String jobId) {
+        try {
+            return calls.call(exchange, "bulk2GetJob", Map.of("jobId", jobId), null).getBody(Job.class);
+        } catch (TransientTargetException unanswered) {
+            exchange.setProperty(SyncProperties.TARGET_RESPONSE, SalesforceCalls.excerpt("Bulk API 2.0 job " + jobId
+                    + " was uploaded and its state could not be read; Salesforce may still process it: "
+                    + exchange.getProperty(SyncProperties.TARGET_RESPONSE, "", String.class)));
+            throw unanswered;
+        }
+    }
+
+    /**
      * Polls the job's state every {@code bulk-poll-interval} until it completes, fails or is aborted. A job not ended
      * within {@code bulk-timeout} is aborted: what it processed stays, and its unprocessed records go again in a new
      * job, rather than the job running on behind a chunk already given up (and overwriting newer versions later).
@@ -198,7 +214,7 @@ public class SalesforceBulk {
         Instant deadline = Instant.now().plus(config.salesforce().bulkTimeout());
         boolean abortSent = false;
         while (true) {
-            Job job = calls.call(exchange, "bulk2GetJob", Map.of("jobId", jobId), null).getBody(Job.class);
+            Job job = poll(exchange, jobId);
             JobStateEnum state = job.getState();
             if (state == JobStateEnum.JOB_COMPLETE || state == JobStateEnum.FAILED || state == JobStateEnum.ABORTED) {
                 return job;

@@ -249,6 +249,37 @@ public class SyncPipeline {
         }
     }
 
+    /**
+     * Envelopes' JSON in one array of exactly its size, each envelope's bytes copied once: {@code open}, the envelopes
+     * with {@code separator} between them, {@code close} (ASCII). The outbox's lines and the http target's array body.
+     */
+    public byte[] joined(List<Envelope> envelopes, String open, char separator, String close) {
+        byte[][] each = new byte[envelopes.size()][];
+        int size = open.length() + Math.max(each.length - 1, 0) + close.length();
+        for (int i = 0; i < each.length; i++) {
+            each[i] = toJsonLine(envelopes.get(i));
+            size += each[i].length;
+        }
+        byte[] joined = new byte[size];
+        int at = ascii(open, joined, 0);
+        for (int i = 0; i < each.length; i++) {
+            if (i > 0) {
+                joined[at++] = (byte) separator;
+            }
+            System.arraycopy(each[i], 0, joined, at, each[i].length);
+            at += each[i].length;
+        }
+        ascii(close, joined, at);
+        return joined;
+    }
+
+    private static int ascii(String text, byte[] into, int at) {
+        for (int i = 0; i < text.length(); i++) {
+            into[at++] = (byte) text.charAt(i);
+        }
+        return at;
+    }
+
     /** The source timestamp parsed once: by the validation, for the version guard, the version store and the lag metric. */
     private static Envelope envelope(SourceRecord source, JsonNode record, FlowSchema schema, Instant sourceInstant,
             String receivedAt) {

@@ -90,7 +90,8 @@ public class HttpTarget {
             body = pipeline.toJsonLine(chunk.get(0));
             idempotencyKey = chunk.get(0).eventId();
         } else {
-            body = array(chunk);
+            // Camel's http sends a byte[] as it is
+            body = pipeline.joined(chunk, "[", ',', "]");
             StringBuilder ids = new StringBuilder();
             for (Envelope envelope : chunk) {
                 ids.append(envelope.eventId()).append(',');
@@ -109,28 +110,6 @@ public class HttpTarget {
         message.setBody(body);
         exchange.setProperty(SyncProperties.TARGET_URL, endpointUri(url, target.timeout()));
         exchange.setProperty(SyncProperties.REQUEST_IN_FLIGHT, chunk);
-    }
-
-    /** The envelopes as one JSON array, UTF-8: the request body sent as it is (Camel's http sends a byte[] unchanged). */
-    private byte[] array(List<Envelope> chunk) {
-        byte[][] each = new byte[chunk.size()][];
-        int size = 1 + Math.max(chunk.size(), 1);
-        for (int i = 0; i < each.length; i++) {
-            each[i] = pipeline.toJsonLine(chunk.get(i));
-            size += each[i].length;
-        }
-        byte[] array = new byte[size];
-        array[0] = '[';
-        int at = 1;
-        for (int i = 0; i < each.length; i++) {
-            if (i > 0) {
-                array[at++] = ',';
-            }
-            System.arraycopy(each[i], 0, array, at, each[i].length);
-            at += each[i].length;
-        }
-        array[at] = ']';
-        return array;
     }
 
     /**

@@ -47,7 +47,8 @@ public class OutboxTarget {
         @SuppressWarnings("unchecked")
         List<Envelope> chunk = exchange.getMessage().getBody(List.class);
         String flow = exchange.getProperty(SyncProperties.FLOW, String.class);
-        byte[] bytes = lines(chunk);
+        // a line each, the last one ended too
+        byte[] bytes = pipeline.joined(chunk, "", '\n', "\n");
         Path dir = Path.of(config.dataDir(), "outbox", flow);
         Path file = dir.resolve(flow + "-" + LocalDate.now(ZoneOffset.UTC) + ".jsonl");
         Forces forces = this.forces.computeIfAbsent(flow, f -> new Forces());
@@ -73,24 +74,6 @@ public class OutboxTarget {
             forces.unforced.add(written);
         }
         forces.force(written);
-    }
-
-    /** The chunk's envelopes, a line each, in one array of exactly their size. */
-    private byte[] lines(List<Envelope> chunk) {
-        byte[][] each = new byte[chunk.size()][];
-        int size = 0;
-        for (int i = 0; i < each.length; i++) {
-            each[i] = pipeline.toJsonLine(chunk.get(i));
-            size += each[i].length + 1;
-        }
-        byte[] lines = new byte[size];
-        int at = 0;
-        for (byte[] line : each) {
-            System.arraycopy(line, 0, lines, at, line.length);
-            at += line.length;
-            lines[at++] = '\n';
-        }
-        return lines;
     }
 
     /** A chunk's lines written to the file and not yet known to be on disk. */

@@ -2,6 +2,7 @@ package io.syncline.broker;
 
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 import jakarta.annotation.PreDestroy;
@@ -31,21 +32,28 @@ import io.syncline.security.SecretMasking;
 @ApplicationScoped
 public class BrokerConnection {
 
+    /** Sessions the shared factory keeps: the flows' consumers, the dead letters they write and the pipeline's sends. */
+    private static final int CONSUMER_SESSIONS = 20;
+
     private final SyncConfig config;
     private final EmbeddedBroker embeddedBroker;
     private final String externalUrl;
     private final Optional<String> username;
     private final Optional<String> password;
+    private final int requestThreads;
 
     BrokerConnection(SyncConfig config, EmbeddedBroker embeddedBroker,
             @ConfigProperty(name = "quarkus.artemis.url", defaultValue = "tcp://localhost:61616") String externalUrl,
             @ConfigProperty(name = "quarkus.artemis.username") Optional<String> username,
-            @ConfigProperty(name = "quarkus.artemis.password") Optional<String> password) {
+            @ConfigProperty(name = "quarkus.artemis.password") Optional<String> password,
+            @ConfigProperty(name = "quarkus.thread-pool.max-threads") OptionalInt requestThreads) {
         this.config = config;
         this.embeddedBroker = embeddedBroker;
         this.externalUrl = externalUrl;
         this.username = username;
         this.password = password;
+        // Quarkus' own default for its worker pool, on which webhook requests run (ThreadPoolConfig)
+        this.requestThreads = requestThreads.orElse(Math.max(8 * Runtime.getRuntime().availableProcessors(), 200));
     }
 
     /** False while the embedded broker is stopped; always true for an external broker (the connection tells). */
@@ -98,7 +106,7 @@ public class BrokerConnection {
     @Singleton
     @Named("connectionFactory")
     ConnectionFactory connectionFactory() {
-        CachingConnectionFactory caching = cachingFactory();
+        CachingConnectionFactory caching = cachingFactory(CONSUMER_SESSIONS);
         // Listener containers manage their own consumers; caching them would hold messages on idle sessions.
         caching.setCacheConsumers(false);
         return caching;
@@ -107,16 +115,23 @@ public class BrokerConnection {
     /**
      * The webhooks' own connection: while the broker is down the consumers keep trying to reconnect through the
      * shared factory, and a webhook must not queue behind them to learn that it has to answer 503.
+     * <p>
+     * It keeps a session for every request that can send at the same moment (one per worker thread of Quarkus'
+     * pool, {@code quarkus.thread-pool.max-threads}). A session the cache cannot keep is closed after its one send and
+     * the next request opens a new one: each a blocking round trip to the broker made while holding the lock of the one
+     * shared connection, so every other request waits too, exactly when requests pile up. Under load that wait was
+     * larger than the durable sends themselves (docs/benchmarks.md, session 18). Sessions open only as concurrency asks
+     * for them, and stay open.
      */
     @Produces
     @Singleton
     @Identifier("webhook")
     @Named("webhookConnectionFactory")
     ConnectionFactory webhookConnectionFactory() {
-        return cachingFactory();
+        return cachingFactory(requestThreads);
     }
 
-    private CachingConnectionFactory cachingFactory() {
+    private CachingConnectionFactory cachingFactory(int sessions) {
         if (isEmbedded()) {
             embeddedBroker.start();
         }
@@ -130,7 +145,7 @@ public class BrokerConnection {
                 return super.doCreateConnection();
             }
         };
-        caching.setSessionCacheSize(20);
+        caching.setSessionCacheSize(sessions);
         caching.setReconnectOnException(true);
         cachingFactories.add(caching);
         return caching;

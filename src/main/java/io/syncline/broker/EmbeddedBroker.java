@@ -18,6 +18,7 @@ import org.apache.activemq.artemis.api.core.RoutingType;
 import org.apache.activemq.artemis.api.core.SimpleString;
 import org.apache.activemq.artemis.core.config.Configuration;
 import org.apache.activemq.artemis.core.config.impl.ConfigurationImpl;
+import org.apache.activemq.artemis.core.server.ActiveMQServer;
 import org.apache.activemq.artemis.core.server.JournalType;
 import org.apache.activemq.artemis.core.server.embedded.EmbeddedActiveMQ;
 import org.apache.activemq.artemis.core.settings.impl.AddressSettings;
@@ -115,6 +116,11 @@ public class EmbeddedBroker {
             Quarkus.asyncExit(1);
             throw e;
         }
+    }
+
+    /** The running server, for tests that watch what reaches the broker (null when not started). */
+    synchronized ActiveMQServer activeServer() {
+        return server == null ? null : server.getActiveMQServer();
     }
 
     public synchronized boolean isActive() {

@@ -32,7 +32,7 @@ import io.syncline.security.SecretMasking;
 @ApplicationScoped
 public class BrokerConnection {
 
-    /** Sessions the shared factory keeps: the flows' consumers, the dead letters they write and the pipeline's sends. */
+    /** Sessions the shared factory keeps: the flows' consumers, the dead letters they write, the pipeline's sends. */
     private static final int CONSUMER_SESSIONS = 20;
 
     private final SyncConfig config;

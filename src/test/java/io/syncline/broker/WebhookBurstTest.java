@@ -58,29 +58,28 @@ class WebhookBurstTest {
         MBeanServer jmx = ManagementFactory.getPlatformMBeanServer();
         ObjectName server = new ObjectName("org.apache.activemq.artemis:broker=\"syncline\"");
         // the first burst opens the sessions it needs; from then on none may be closed and opened again
-        burst(claims(AT_ONCE));
+        burst(claimNumbers(AT_ONCE));
         long closedBefore = closedSessions(jmx, server);
 
-        List<String> claims = claims(AT_ONCE);
-        HeldSends held = burst(claims);
+        List<String> claimNumbers = claimNumbers(AT_ONCE);
+        HeldSends held = burst(claimNumbers);
 
         assertEquals(0, held.arrivals.getCount(), "the broker saw only " + (AT_ONCE - held.arrivals.getCount())
                 + " of the burst's sends at once: the burst did not test what it is for");
         assertEquals(closedBefore, closedSessions(jmx, server),
                 "broker sessions were closed while " + AT_ONCE + " webhook requests were sending at once");
-        for (String claim : claims) {
-            String claimNumber = claim.replaceAll("(?s).*\"claimNumber\":\"([^\"]+)\".*", "$1");
+        for (String claimNumber : claimNumbers) {
             await().atMost(Duration.ofSeconds(30))
                     .until(() -> SyncData.outboxWithKeyPrefix(FLOW, claimNumber), list -> list.size() == 1);
         }
     }
 
-    private static List<String> claims(int count) {
-        List<String> claims = new ArrayList<>();
+    private static List<String> claimNumbers(int count) {
+        List<String> claimNumbers = new ArrayList<>();
         for (int i = 0; i < count; i++) {
-            claims.add(Claims.valid(Claims.newClaimNumber()));
+            claimNumbers.add(Claims.newClaimNumber());
         }
-        return claims;
+        return claimNumbers;
     }
 
     /** Sessions the broker has opened and closed since it started. */
@@ -90,15 +89,15 @@ class WebhookBurstTest {
         return total - open;
     }
 
-    /** Every claim posted from its own thread, the broker holding their sends until all have arrived; each answered 202. */
-    private HeldSends burst(List<String> claims) throws Exception {
-        HeldSends held = new HeldSends("sync." + FLOW + ".in", claims.size(), Duration.ofSeconds(5));
+    /** Each claim posted from its own thread, the broker holding the sends until all have arrived; each answered 202. */
+    private HeldSends burst(List<String> claimNumbers) throws Exception {
+        HeldSends held = new HeldSends("sync." + FLOW + ".in", claimNumbers.size(), Duration.ofSeconds(5));
         broker.activeServer().registerBrokerPlugin(held);
-        ExecutorService senders = Executors.newFixedThreadPool(claims.size());
+        ExecutorService senders = Executors.newFixedThreadPool(claimNumbers.size());
         try {
             List<Future<Integer>> answers = new ArrayList<>();
-            for (String claim : claims) {
-                answers.add(senders.submit(() -> given().contentType("application/json").body(claim)
+            for (String claimNumber : claimNumbers) {
+                answers.add(senders.submit(() -> given().contentType("application/json").body(Claims.valid(claimNumber))
                         .post("/webhooks/" + FLOW).statusCode()));
             }
             for (Future<Integer> answer : answers) {

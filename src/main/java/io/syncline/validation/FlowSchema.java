@@ -34,6 +34,8 @@ public final class FlowSchema {
     private final String sourceTimestampField;
     private final Map<String, String> columnTypes;
     private final List<List<String>> sensitivePaths;
+    /** Accepts most valid records without the validator's walk; null for a schema it does not know. */
+    private final SchemaShortcut shortcut;
     /** The schema as written. */
     final JsonNode document;
 
@@ -46,6 +48,7 @@ public final class FlowSchema {
         this.columnTypes = columnTypes(schemaNode);
         this.sensitivePaths = new ArrayList<>();
         collectSensitive(schemaNode, new ArrayList<>(), sensitivePaths);
+        this.shortcut = SchemaShortcut.of(schemaNode);
     }
 
     public String flowId() {
@@ -62,6 +65,14 @@ public final class FlowSchema {
 
     /** Every violation, each with its JSON Pointer, in document order. */
     public List<FieldError> validate(JsonNode record) {
+        if (shortcut != null && shortcut.accepts(record)) {
+            return new ArrayList<>(0);
+        }
+        return errors(record);
+    }
+
+    /** What networknt's validator finds, without the shortcut. */
+    List<FieldError> errors(JsonNode record) {
         Set<ValidationMessage> messages = schema.validate(record);
         List<FieldError> errors = new ArrayList<>(messages.size());
         for (ValidationMessage message : messages) {

@@ -39,6 +39,8 @@ final class CsvReader extends ChunkReader {
     private final MappingIterator<String[]> rows;
     private final int maxColumns;
     private final String[] header;
+    /** A row's map sized for the header's columns, so it never grows while it is filled. */
+    private final int capacity;
     private long line = 1;
 
     CsvReader(BufferedReader reader, int chunkSize, BatchRun run, ObjectMapper json, String flow, String fileName,
@@ -54,6 +56,7 @@ final class CsvReader extends ChunkReader {
         skipByteOrderMark(reader);
         this.rows = csv.readerFor(String[].class).readValues(reader);
         this.header = readHeader();
+        this.capacity = (int) Math.ceil(header.length / 0.75);
     }
 
     private String[] readHeader() {
@@ -106,7 +109,7 @@ final class CsvReader extends ChunkReader {
                 return new SourceRecord(flow, IntakeKind.FILE, eventId, receivedAt, raw, SourceRecord.CSV_ROW, fileName, line,
                         "row has " + cells.length + " cells, the header has " + header.length);
             }
-            Map<String, String> row = new LinkedHashMap<>();
+            Map<String, String> row = new LinkedHashMap<>(capacity);
             for (int i = 0; i < header.length; i++) {
                 row.put(header[i], cells[i]);
             }

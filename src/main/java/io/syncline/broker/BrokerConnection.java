@@ -19,6 +19,7 @@ import jakarta.jms.JMSException;
 import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.springframework.jms.connection.CachingConnectionFactory;
+import org.wildfly.common.cpu.ProcessorInfo;
 
 import io.smallrye.common.annotation.Identifier;
 
@@ -52,8 +53,10 @@ public class BrokerConnection {
         this.externalUrl = externalUrl;
         this.username = username;
         this.password = password;
-        // Quarkus' own default for its worker pool, on which webhook requests run (ThreadPoolConfig)
-        this.requestThreads = requestThreads.orElse(Math.max(8 * Runtime.getRuntime().availableProcessors(), 200));
+        // Quarkus' own default for its worker pool, on which webhook requests run: ThreadPoolConfig leaves max-threads
+        // empty and the executor computes it, so an extension that sizes to the pool repeats the rule as here
+        // (quarkus-jberet's QuarkusJobExecutor), with the same count of processors
+        this.requestThreads = requestThreads.orElse(Math.max(8 * ProcessorInfo.availableProcessors(), 200));
     }
 
     /** False while the embedded broker is stopped; always true for an external broker (the connection tells). */

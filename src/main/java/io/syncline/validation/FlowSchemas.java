@@ -55,6 +55,9 @@ public class FlowSchemas {
         meta.format(new IsoDateFormat());
         JsonMetaSchema metaSchema = meta.build();
         this.factory = JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V202012, b -> b.metaSchema(metaSchema));
+        // SchemaShortcut accepts records as the validator does under these settings and the defaults left (JDK regular
+        // expressions, typeLoose off, no readOnly or writeOnly checks, no defaults applied): a change here is checked
+        // against it by SchemaShortcutTest
         this.validatorsConfig = SchemaValidatorsConfig.builder()
                 .pathType(PathType.JSON_POINTER)
                 .formatAssertionsEnabled(true)
@@ -112,9 +115,14 @@ public class FlowSchemas {
             throw new IllegalStateException("schema " + where + " is not readable JSON: " + e.getMessage(), e);
         }
         try {
-            return new FlowSchema(flowId, factory.getSchema(node, validatorsConfig), node);
+            return of(flowId, node);
         } catch (RuntimeException e) {
             throw new IllegalStateException("schema " + where + ": " + e.getMessage(), e);
         }
+    }
+
+    /** A schema document as a flow's schema, under this validator's settings. */
+    FlowSchema of(String flowId, JsonNode node) {
+        return new FlowSchema(flowId, factory.getSchema(node, validatorsConfig), node);
     }
 }

@@ -4,11 +4,11 @@ import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
+import java.util.regex.PatternSyntaxException;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.networknt.schema.Format;
@@ -22,11 +22,12 @@ import com.networknt.schema.format.DateTimeFormat;
  *
  * <p>Why: networknt's general walk over a schema (a node path, an execution context and a validator object per keyword)
  * cost 4.4 µs of the benchmark's 13-column row, a fifth of a file's CPU per row; the same checks made directly cost a
- * tenth of that (docs/benchmarks.md, session 19). The checks are networknt 1.5's own, keyword by keyword: JDK regular
- * expressions that must be found in the text, lengths in code points, the {@code date-time} format's own class,
- * Syncline's {@link IsoDateFormat} for {@code date}; a bound holds only when it holds both exactly and as doubles, so
- * whichever of the two the validator compares, it agrees. {@code SchemaShortcutTest} holds the two together over every
- * built-in flow's examples and their variations.
+ * half of that (docs/benchmarks.md, session 19). The checks are networknt 1.5's own, keyword by keyword, under the
+ * validator's settings in {@link FlowSchemas}: JDK regular expressions that must be found in the text, lengths in code
+ * points, the {@code date-time} format's own class, Syncline's {@link IsoDateFormat} for {@code date}, bounds compared
+ * exactly (a float or double value, whose text the validator reads and which may not be its exact value, is left to
+ * the validator). {@code SchemaShortcutTest} holds the two together over every built-in flow's examples and their
+ * variations.
  */
 final class SchemaShortcut {
 
@@ -80,7 +81,7 @@ final class SchemaShortcut {
                     if (!value.isObject()) {
                         return null;
                     }
-                    value.fields().forEachRemaining(p -> properties.put(p.getKey(), Property.of(p.getValue())));
+                    value.properties().forEach(p -> properties.put(p.getKey(), Property.of(p.getValue())));
                 }
                 default -> {
                     return null;
@@ -101,8 +102,7 @@ final class SchemaShortcut {
         }
         // an object's names are distinct: as many required properties met as there are, and none is missing
         int requiredMet = 0;
-        for (Iterator<Map.Entry<String, JsonNode>> it = record.fields(); it.hasNext();) {
-            Map.Entry<String, JsonNode> field = it.next();
+        for (Map.Entry<String, JsonNode> field : record.properties()) {
             Property property = properties.get(field.getKey());
             if (property == null ? closed : !property.accepts(field.getValue())) {
                 return false;
@@ -117,11 +117,11 @@ final class SchemaShortcut {
     /** The schema's keywords that bear on validity: all but annotations. */
     private static List<Map.Entry<String, JsonNode>> assertions(JsonNode schema) {
         List<Map.Entry<String, JsonNode>> keywords = new ArrayList<>();
-        schema.fields().forEachRemaining(keyword -> {
+        for (Map.Entry<String, JsonNode> keyword : schema.properties()) {
             if (!keyword.getKey().startsWith("x-") && !ANNOTATIONS.contains(keyword.getKey())) {
                 keywords.add(keyword);
             }
-        });
+        }
         return keywords;
     }
 
@@ -138,12 +138,17 @@ final class SchemaShortcut {
         }
 
         static Property of(JsonNode schema) {
+            if (schema.has("$schema")) {
+                // a subschema of a dialect of its own
+                return UNKNOWN;
+            }
             JsonNode type = schema.get("type");
             Set<String> types = new HashSet<>();
-            if (type != null && type.isTextual()) {
-                types.add(type.textValue());
-            } else if (type != null && type.isArray()) {
-                type.forEach(t -> types.add(t.asText()));
+            for (JsonNode name : type == null ? List.<JsonNode>of() : type.isArray() ? type : List.of(type)) {
+                if (!name.isTextual()) {
+                    return UNKNOWN;
+                }
+                types.add(name.textValue());
             }
             if (types.isEmpty() || !Set.of("string", "number", "integer", "boolean", "null").containsAll(types)) {
                 return UNKNOWN;
@@ -160,14 +165,23 @@ final class SchemaShortcut {
                 switch (keyword.getKey()) {
                     case "type" -> {
                     }
-                    case "pattern" -> pattern = Pattern.compile(value.asText());
+                    case "pattern" -> {
+                        pattern = value.isTextual() ? compile(value.textValue()) : null;
+                        if (pattern == null) {
+                            return UNKNOWN;
+                        }
+                    }
                     case "format" -> {
-                        format = FORMATS.get(value.asText());
+                        format = value.isTextual() ? FORMATS.get(value.textValue()) : null;
                         if (format == null) {
                             return UNKNOWN;
                         }
                     }
                     case "enum" -> {
+                        if (!value.isArray()) {
+                            // the validator takes nothing from it and refuses every value
+                            return UNKNOWN;
+                        }
                         allowed = new HashSet<>();
                         for (JsonNode option : value) {
                             if (!option.isTextual()) {
@@ -187,11 +201,11 @@ final class SchemaShortcut {
                         }
                     }
                     case "minimum", "exclusiveMinimum", "maximum", "exclusiveMaximum" -> {
-                        if (!value.isNumber()) {
+                        BigDecimal limit = exactly(value);
+                        if (limit == null) {
                             return UNKNOWN;
                         }
-                        Bound bound = new Bound(value.decimalValue(), value.doubleValue(),
-                                keyword.getKey().startsWith("exclusive"));
+                        Bound bound = new Bound(limit, keyword.getKey().startsWith("exclusive"));
                         if (keyword.getKey().endsWith("inimum")) {
                             if (minimum != null) {
                                 return UNKNOWN;
@@ -223,8 +237,15 @@ final class SchemaShortcut {
                 return acceptsText(value.textValue());
             }
             if (value.isNumber()) {
-                return (number || integer && value.isIntegralNumber())
-                        && (minimum == null || minimum.below(value)) && (maximum == null || maximum.above(value));
+                if (!number && !(integer && value.isIntegralNumber())) {
+                    return false;
+                }
+                if (minimum == null && maximum == null) {
+                    return true;
+                }
+                BigDecimal exact = value.isIntegralNumber() || value.isBigDecimal() ? value.decimalValue() : null;
+                return exact != null && (minimum == null || minimum.admitsAsMinimum(exact))
+                        && (maximum == null || maximum.admitsAsMaximum(exact));
             }
             if (value.isBoolean()) {
                 return bool;
@@ -246,26 +267,39 @@ final class SchemaShortcut {
         }
     }
 
-    /** A number's bound, held both exactly and as the double a validator may compare it as. */
-    private record Bound(BigDecimal exact, double approximate, boolean exclusive) {
+    /** A bound of the schema as the validator reads it: the number's text as a decimal; null when it is none. */
+    private static BigDecimal exactly(JsonNode bound) {
+        if (!bound.isNumber()) {
+            return null;
+        }
+        try {
+            return new BigDecimal(bound.asText());
+        } catch (NumberFormatException e) {
+            // an infinite double (a bound of 1e400 read without USE_BIG_DECIMAL_FOR_FLOATS)
+            return null;
+        }
+    }
 
-        /** The value lies on the right side of this bound as a minimum. */
-        boolean below(JsonNode value) {
-            int exactly = value.decimalValue().compareTo(exact);
-            int roughly = compare(value.doubleValue());
-            return exclusive ? exactly > 0 && roughly > 0 : exactly >= 0 && roughly >= 0;
+    /** A pattern as the validator compiles it; null when it does not compile (the validator then reports it). */
+    private static Pattern compile(String regex) {
+        try {
+            return Pattern.compile(regex);
+        } catch (PatternSyntaxException e) {
+            return null;
+        }
+    }
+
+    /** A minimum or maximum, compared exactly. */
+    private record Bound(BigDecimal limit, boolean exclusive) {
+
+        boolean admitsAsMinimum(BigDecimal value) {
+            int side = value.compareTo(limit);
+            return exclusive ? side > 0 : side >= 0;
         }
 
-        /** The value lies on the right side of this bound as a maximum. */
-        boolean above(JsonNode value) {
-            int exactly = value.decimalValue().compareTo(exact);
-            int roughly = compare(value.doubleValue());
-            return exclusive ? exactly < 0 && roughly < 0 : exactly <= 0 && roughly <= 0;
-        }
-
-        /** As a validator compares doubles: -0.0 equals 0.0 (where {@link Double#compare} orders them). */
-        private int compare(double value) {
-            return value < approximate ? -1 : value > approximate ? 1 : 0;
+        boolean admitsAsMaximum(BigDecimal value) {
+            int side = value.compareTo(limit);
+            return exclusive ? side < 0 : side <= 0;
         }
     }
 }

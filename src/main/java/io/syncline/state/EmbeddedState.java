@@ -18,6 +18,8 @@ import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Lock;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
 
 import org.jboss.logging.Logger;
 import org.rocksdb.BlockBasedTableConfig;
@@ -72,6 +74,12 @@ final class EmbeddedState implements AutoCloseable {
     private final Set<String> heldKeys = new HashSet<>();
     private int users;
     private volatile boolean futureVersionReported;
+    /**
+     * Every use of the database holds the read lock, its close the write lock: a chunk still running when the instance
+     * stops gets an error, not a call into freed native memory (RocksDB aborts the whole JVM on that).
+     */
+    private final ReentrantReadWriteLock lifecycle = new ReentrantReadWriteLock();
+    private boolean closed;
 
     private EmbeddedState(Path folder) throws RocksDBException {
         this.folder = folder;
@@ -223,7 +231,7 @@ final class EmbeddedState implements AutoCloseable {
             return versions;
         }
         List<String> asked = new ArrayList<>(keys);
-        List<byte[]> values = db.multiGetAsList(encodeKeys(VERSION, flow, asked));
+        List<byte[]> values = whileOpen(() -> db.multiGetAsList(encodeKeys(VERSION, flow, asked)));
         for (int i = 0; i < values.size(); i++) {
             Long version = valid(values.get(i), latestValid);
             if (version != null) {
@@ -308,14 +316,17 @@ final class EmbeddedState implements AutoCloseable {
                 }
             }
             if (batch.count() > 0) {
-                db.write(writeOptions, batch);
+                whileOpen(() -> {
+                    db.write(writeOptions, batch);
+                    return null;
+                });
             }
         }
     }
 
     /** The completed line of a file and the identity of the file it was saved for; null: none saved. */
     StateStore.Checkpoint checkpoint(String flow, String fileName) throws RocksDBException {
-        byte[] value = db.get(checkpoints, key(CHECKPOINT, flow, fileName));
+        byte[] value = whileOpen(() -> db.get(checkpoints, key(CHECKPOINT, flow, fileName)));
         if (value == null) {
             return null;
         }
@@ -325,11 +336,35 @@ final class EmbeddedState implements AutoCloseable {
     }
 
     void saveCheckpoint(String flow, String fileName, String fileIdentity, long completedLine) throws RocksDBException {
-        db.put(checkpoints, writeOptions, key(CHECKPOINT, flow, fileName), value(completedLine, fileIdentity));
+        whileOpen(() -> {
+            db.put(checkpoints, writeOptions, key(CHECKPOINT, flow, fileName), value(completedLine, fileIdentity));
+            return null;
+        });
     }
 
     void clearCheckpoint(String flow, String fileName) throws RocksDBException {
-        db.delete(checkpoints, writeOptions, key(CHECKPOINT, flow, fileName));
+        whileOpen(() -> {
+            db.delete(checkpoints, writeOptions, key(CHECKPOINT, flow, fileName));
+            return null;
+        });
+    }
+
+    private interface NativeWork<T> {
+        T on() throws RocksDBException;
+    }
+
+    /** Runs work on the database unless it is closed: then the caller's chunk fails and is tried again after the restart. */
+    private <T> T whileOpen(NativeWork<T> work) throws RocksDBException {
+        Lock read = lifecycle.readLock();
+        read.lock();
+        try {
+            if (closed) {
+                throw new RocksDBException("The embedded state in " + folder + " is closed: the instance is stopping");
+            }
+            return work.on();
+        } finally {
+            read.unlock();
+        }
     }
 
     private static List<byte[]> encodeKeys(char kind, String flow, List<String> keys) {
@@ -359,10 +394,17 @@ final class EmbeddedState implements AutoCloseable {
             }
             OPEN.remove(folder);
         }
-        writeOptions.close();
-        closeFamilies();
-        db.close();
-        closeOptions();
+        Lock write = lifecycle.writeLock();
+        write.lock();
+        try {
+            closed = true;
+            writeOptions.close();
+            closeFamilies();
+            db.close();
+            closeOptions();
+        } finally {
+            write.unlock();
+        }
     }
 
     /** The column families' handles, closed before the database (RocksJava's order). */

@@ -39,7 +39,7 @@ import io.syncline.config.SyncConfig;
  * version, and each commit wrote a chunk of H2's file.
  */
 @ApplicationScoped
-public class StateStore {
+public class StateStore implements AutoCloseable {
 
     private static final Logger LOG = Logger.getLogger(StateStore.class);
 
@@ -205,9 +205,13 @@ public class StateStore {
         }
     }
 
-    /** Lets go of the embedded state (the last user closes it). */
+    /**
+     * Lets go of the embedded state (the last user closes it): the container does so at shutdown, whoever built a store
+     * by hand does, so that no RocksDB is left open with its background threads when the JVM exits.
+     */
     @PreDestroy
-    void close() {
+    @Override
+    public void close() {
         if (embedded != null) {
             embedded.close();
         }

@@ -48,35 +48,38 @@ class EvidenceStoreTest {
         Instant hour = Instant.now().truncatedTo(ChronoUnit.HOURS);
         Instant at = hour.plusSeconds(1);
 
-        StateStore firstStore = new StateStore(dataSource, config);
-        EvidenceStore first = new EvidenceStore(firstStore, config);
-        // K1 changed an hour before (delivered earlier), changes twice more: two repeats; K2 is new
-        first.observe(flow, at, List.of(new EvidenceStore.Delivery("K1", at.minusSeconds(600)),
-                new EvidenceStore.Delivery("K1", at.minusSeconds(300)), new EvidenceStore.Delivery("K2", at.minusSeconds(3))),
-                Map.of("K1", at.minusSeconds(3600).toEpochMilli()));
-        first.targetCalled(flow, at, 2);
-        // 40 days ago: outside the 30-day window
-        first.observe(flow, at.minus(Duration.ofDays(40)), List.of(new EvidenceStore.Delivery("K9", null)), Map.of());
-        first.flush();
+        // closed afterwards: the embedded store's RocksDB stays open until its last store lets go
+        try (StateStore firstStore = new StateStore(dataSource, config)) {
+            EvidenceStore first = new EvidenceStore(firstStore, config);
+            // K1 changed an hour before (delivered earlier), changes twice more: two repeats; K2 is new
+            first.observe(flow, at, List.of(new EvidenceStore.Delivery("K1", at.minusSeconds(600)),
+                    new EvidenceStore.Delivery("K1", at.minusSeconds(300)), new EvidenceStore.Delivery("K2", at.minusSeconds(3))),
+                    Map.of("K1", at.minusSeconds(3600).toEpochMilli()));
+            first.targetCalled(flow, at, 2);
+            // 40 days ago: outside the 30-day window
+            first.observe(flow, at.minus(Duration.ofDays(40)), List.of(new EvidenceStore.Delivery("K9", null)), Map.of());
+            first.flush();
 
-        StateStore secondStore = new StateStore(dataSource, config);
-        EvidenceStore second = new EvidenceStore(secondStore, config);
-        second.observe(flow, hour.plusSeconds(2), List.of(new EvidenceStore.Delivery("K3", hour.minus(Duration.ofDays(2)))), Map.of());
-        Evidence evidence = second.summary(hour.plusSeconds(3)).get(flow);
+            try (StateStore secondStore = new StateStore(dataSource, config)) {
+                EvidenceStore second = new EvidenceStore(secondStore, config);
+                second.observe(flow, hour.plusSeconds(2), List.of(new EvidenceStore.Delivery("K3", hour.minus(Duration.ofDays(2)))), Map.of());
+                Evidence evidence = second.summary(hour.plusSeconds(3)).get(flow);
 
-        assertEquals(4, evidence.records());
-        assertEquals(2, evidence.chunks());
-        assertEquals(2, evidence.repeatChanges());
-        assertEquals(2.0, evidence.keyChangesPerDay());
-        assertEquals(3, evidence.peakPerSecond());
-        assertEquals(2, evidence.targetCalls());
-        assertEquals(hour, evidence.since());
-        assertEquals(1.0, evidence.daysObserved());
-        assertEquals(4, evidence.lagged());
-        assertEquals(1, evidence.recordsLaterThan(Duration.ofDays(1)));
-        assertEquals("≤ PT5M", evidence.lagP50());
-        assertEquals("≤ P4D", evidence.lagP99());
-        assertFalse(second.summary(hour.plusSeconds(3)).containsKey(flow + "-other"));
+                assertEquals(4, evidence.records());
+                assertEquals(2, evidence.chunks());
+                assertEquals(2, evidence.repeatChanges());
+                assertEquals(2.0, evidence.keyChangesPerDay());
+                assertEquals(3, evidence.peakPerSecond());
+                assertEquals(2, evidence.targetCalls());
+                assertEquals(hour, evidence.since());
+                assertEquals(1.0, evidence.daysObserved());
+                assertEquals(4, evidence.lagged());
+                assertEquals(1, evidence.recordsLaterThan(Duration.ofDays(1)));
+                assertEquals("≤ PT5M", evidence.lagP50());
+                assertEquals("≤ P4D", evidence.lagP99());
+                assertFalse(second.summary(hour.plusSeconds(3)).containsKey(flow + "-other"));
+            }
+        }
     }
 
     private static SyncConfig config() {

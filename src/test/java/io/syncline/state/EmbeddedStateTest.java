@@ -1,6 +1,7 @@
 package io.syncline.state;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -25,6 +26,7 @@ import javax.sql.DataSource;
 import org.junit.jupiter.api.Test;
 import org.rocksdb.Options;
 import org.rocksdb.RocksDB;
+import org.rocksdb.RocksDBException;
 
 import io.syncline.support.DataDirResource;
 import io.syncline.support.StateDatabases;
@@ -51,6 +53,28 @@ class EmbeddedStateTest {
             Map<String, Long> versions = reopened.versions(FLOW, List.of("RSK-1", "RSK-500", "RSK-1000", "RSK-1001"), LATEST);
             assertEquals(Map.of("RSK-1", 2001L, "RSK-500", 2500L, "RSK-1000", 3000L), versions);
             assertEquals(new StateStore.Checkpoint("risk.csv/4096/1", 1001), reopened.checkpoint(FLOW, "risk.csv"));
+        }
+    }
+
+    @Test
+    void aChunkStillRunningWhenTheStoreClosesGetsAnErrorInsteadOfAbortingTheJvm() throws Exception {
+        Path folder = Path.of("target", "test-data", "closed-state").toAbsolutePath();
+        DataDirResource.deleteRecursively(folder);
+        EmbeddedState state = EmbeddedState.open(folder);
+        state.saveCheckpoint(FLOW, "risk.csv", "risk.csv/1", 10);
+        state.close();
+
+        // before the guard each of these called into RocksDB's freed memory: undefined (here a read answered nothing, a
+        // native abort ends the whole JVM)
+        RocksDBException read = assertThrows(RocksDBException.class, () -> state.versions(FLOW, List.of("RSK-1"), LATEST));
+        assertTrue(read.getMessage().contains("is closed"), read.getMessage());
+        assertThrows(RocksDBException.class, () -> state.rememberHeld(FLOW, Map.of("RSK-1", 1L), Map.of("RSK-1", "e1"), Map.of()));
+        assertThrows(RocksDBException.class, () -> state.checkpoint(FLOW, "risk.csv"));
+        assertThrows(RocksDBException.class, () -> state.saveCheckpoint(FLOW, "risk.csv", "risk.csv/1", 20));
+        assertThrows(RocksDBException.class, () -> state.clearCheckpoint(FLOW, "risk.csv"));
+        // what was written before the close is there for the next process
+        try (EmbeddedState reopened = EmbeddedState.open(folder)) {
+            assertEquals(new StateStore.Checkpoint("risk.csv/1", 10), reopened.checkpoint(FLOW, "risk.csv"));
         }
     }
 
@@ -157,30 +181,31 @@ class EmbeddedStateTest {
         Path dataDir = Path.of("target", "test-data", "moved-versions").toAbsolutePath();
         DataDirResource.deleteRecursively(dataDir);
         DataSource h2 = StateDatabases.h2(dataDir);
-        StateStore store = new StateStore(h2, StateStoreTest.config());
-        store.remember(FLOW, Map.of("NEWER-IN-ROCKSDB", 5000L), Map.of("NEWER-IN-ROCKSDB", "e-new"));
-        store.saveCheckpoint(FLOW, "b.csv", "b.csv/2", 800);
-        // as an earlier release left them: in H2's table
-        try (Connection connection = h2.getConnection(); Statement insert = connection.createStatement()) {
-            insert.executeUpdate("INSERT INTO sync_versions (flow, record_key, source_version, event_id) VALUES"
-                    + " ('" + FLOW + "', 'ONLY-IN-H2', 1000, 'e1'), ('" + FLOW + "', 'NEWER-IN-ROCKSDB', 4000, 'e-old'),"
-                    + " ('other-flow', 'ONLY-IN-H2', 7000, 'e2')");
-            insert.executeUpdate("INSERT INTO sync_file_checkpoints (flow, file_name, file_identity, completed_line) VALUES"
-                    + " ('" + FLOW + "', 'a.csv', 'a.csv/1', 400), ('" + FLOW + "', 'b.csv', 'b.csv/2', 200)");
-        }
+        try (StateStore store = new StateStore(h2, StateStoreTest.config())) {
+            store.remember(FLOW, Map.of("NEWER-IN-ROCKSDB", 5000L), Map.of("NEWER-IN-ROCKSDB", "e-new"));
+            store.saveCheckpoint(FLOW, "b.csv", "b.csv/2", 800);
+            // as an earlier release left them: in H2's table
+            try (Connection connection = h2.getConnection(); Statement insert = connection.createStatement()) {
+                insert.executeUpdate("INSERT INTO sync_versions (flow, record_key, source_version, event_id) VALUES"
+                        + " ('" + FLOW + "', 'ONLY-IN-H2', 1000, 'e1'), ('" + FLOW + "', 'NEWER-IN-ROCKSDB', 4000, 'e-old'),"
+                        + " ('other-flow', 'ONLY-IN-H2', 7000, 'e2')");
+                insert.executeUpdate("INSERT INTO sync_file_checkpoints (flow, file_name, file_identity, completed_line) VALUES"
+                        + " ('" + FLOW + "', 'a.csv', 'a.csv/1', 400), ('" + FLOW + "', 'b.csv', 'b.csv/2', 200)");
+            }
 
-        StateStore reopened = new StateStore(h2, StateStoreTest.config());
-        assertEquals(Map.of("ONLY-IN-H2", 1000L, "NEWER-IN-ROCKSDB", 5000L),
-                reopened.versions(FLOW, List.of("ONLY-IN-H2", "NEWER-IN-ROCKSDB")));
-        assertEquals(Map.of("ONLY-IN-H2", 7000L), reopened.versions("other-flow", List.of("ONLY-IN-H2")));
-        assertEquals(Optional.of(new StateStore.Checkpoint("a.csv/1", 400)), reopened.checkpoint(FLOW, "a.csv"));
-        assertEquals(Optional.of(new StateStore.Checkpoint("b.csv/2", 800)), reopened.checkpoint(FLOW, "b.csv"));
-        try (Connection connection = h2.getConnection(); Statement count = connection.createStatement();
-                ResultSet rows = count.executeQuery("SELECT (SELECT COUNT(*) FROM sync_versions) + (SELECT COUNT(*) FROM sync_file_checkpoints)")) {
-            rows.next();
-            assertEquals(0, rows.getInt(1), "H2's tables are emptied once their rows moved");
+            // the first store still open, as a running instance's is: both share one RocksDB
+            try (StateStore reopened = new StateStore(h2, StateStoreTest.config())) {
+                assertEquals(Map.of("ONLY-IN-H2", 1000L, "NEWER-IN-ROCKSDB", 5000L),
+                        reopened.versions(FLOW, List.of("ONLY-IN-H2", "NEWER-IN-ROCKSDB")));
+                assertEquals(Map.of("ONLY-IN-H2", 7000L), reopened.versions("other-flow", List.of("ONLY-IN-H2")));
+                assertEquals(Optional.of(new StateStore.Checkpoint("a.csv/1", 400)), reopened.checkpoint(FLOW, "a.csv"));
+                assertEquals(Optional.of(new StateStore.Checkpoint("b.csv/2", 800)), reopened.checkpoint(FLOW, "b.csv"));
+                try (Connection connection = h2.getConnection(); Statement count = connection.createStatement();
+                        ResultSet rows = count.executeQuery("SELECT (SELECT COUNT(*) FROM sync_versions) + (SELECT COUNT(*) FROM sync_file_checkpoints)")) {
+                    rows.next();
+                    assertEquals(0, rows.getInt(1), "H2's tables are emptied once their rows moved");
+                }
+            }
         }
-        store.close();
-        reopened.close();
     }
 }

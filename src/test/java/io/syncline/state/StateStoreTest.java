@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
 import java.sql.SQLException;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -30,25 +31,29 @@ class StateStoreTest {
         return List.of("h2", "postgresql");
     }
 
-    /** A migrated database of the kind, H2 in its own data directory. */
-    record Database(DataSource dataSource, AutoCloseable drop) implements AutoCloseable {
+    /** A migrated database of the kind, H2 in its own data directory, and the stores opened on it. */
+    record Database(DataSource dataSource, AutoCloseable drop, List<StateStore> stores) implements AutoCloseable {
         static Database of(String kind, String dataDirName) throws SQLException {
             if (kind.equals("h2")) {
                 Path dataDir = Path.of("target", "test-data", dataDirName).toAbsolutePath();
                 DataDirResource.deleteRecursively(dataDir);
                 return new Database(StateDatabases.h2(dataDir), () -> {
-                });
+                }, new ArrayList<>());
             }
             StateDatabases.Postgres postgres = new StateDatabases.Postgres();
-            return new Database(postgres.dataSource(), postgres);
+            return new Database(postgres.dataSource(), postgres, new ArrayList<>());
         }
 
         StateStore store() throws SQLException {
-            return new StateStore(dataSource, config());
+            StateStore store = new StateStore(dataSource, config());
+            stores.add(store);
+            return store;
         }
 
+        /** The stores first (the last closes the embedded RocksDB), then the database. */
         @Override
         public void close() throws Exception {
+            stores.forEach(StateStore::close);
             drop.close();
         }
     }

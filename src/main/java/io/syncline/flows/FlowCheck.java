@@ -170,12 +170,12 @@ public final class FlowCheck {
         }
     }
 
-    private List<String> schema(FlowFolders.Folder folder, String where, FlowSchemas schemas) {
-        String file = where + FlowFolders.SCHEMA;
-        Path path = folder.dir().orElseThrow().resolve(FlowFolders.SCHEMA);
-        if (!Files.isRegularFile(path)) {
-            return List.of(file + ": missing (the JSON Schema 2020-12 of the flow's records)");
-        }
+    /**
+     * What makes the file at {@code path} no JSON Schema 2020-12 (checked against the meta-schema), each line starting
+     * {@code file: }; empty when it is one. The validator itself compiles a misspelt type or a keyword in the wrong
+     * place without a word and then refuses every record, so both start-up and a reload ask this first.
+     */
+    static List<String> schemaProblems(ObjectMapper json, Path path, String file) {
         List<String> problems = new ArrayList<>();
         try {
             JsonNode node = json.readTree(path.toFile());
@@ -185,6 +185,16 @@ public final class FlowCheck {
         } catch (IOException e) {
             return List.of(file + ": not readable JSON: " + oneLine(e));
         }
+        return problems;
+    }
+
+    private List<String> schema(FlowFolders.Folder folder, String where, FlowSchemas schemas) {
+        String file = where + FlowFolders.SCHEMA;
+        Path path = folder.dir().orElseThrow().resolve(FlowFolders.SCHEMA);
+        if (!Files.isRegularFile(path)) {
+            return List.of(file + ": missing (the JSON Schema 2020-12 of the flow's records)");
+        }
+        List<String> problems = schemaProblems(json, path, file);
         if (!problems.isEmpty()) {
             return problems;
         }

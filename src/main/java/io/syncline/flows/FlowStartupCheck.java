@@ -2,6 +2,7 @@ package io.syncline.flows;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 
@@ -12,7 +13,10 @@ import org.apache.camel.CamelContext;
 import org.apache.camel.Route;
 import org.jboss.logging.Logger;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+
 import io.quarkus.runtime.StartupEvent;
+import io.syncline.config.FlowFolders;
 import io.syncline.config.SyncConfig;
 import io.syncline.freshness.ExpectedHours;
 import io.syncline.security.WebhookSignature;
@@ -38,10 +42,15 @@ public class FlowStartupCheck {
                 routedFlows.add(flowId);
             }
         }
+        Map<String, FlowFolders.Folder> folders = FlowFolders.find(config.flowsDir());
         for (String flowId : new TreeSet<>(config.flows().keySet())) {
             SyncConfig.Flow flow = config.flow(flowId);
+            List<String> notASchema = notASchema(folders.get(flowId));
+            notASchema.forEach(problem -> problems.add("flow " + flowId + ": " + problem));
             try {
-                schemas.forFlow(flowId);
+                if (notASchema.isEmpty()) {
+                    schemas.forFlow(flowId);
+                }
             } catch (IllegalStateException e) {
                 problems.add("flow " + flowId + ": " + e.getMessage());
             }
@@ -72,6 +81,21 @@ public class FlowStartupCheck {
             throw new IllegalStateException("Syncline cannot start:\n  " + String.join("\n  ", problems));
         }
         LOG.infof("%d flows checked: %s", config.flows().size(), String.join(", ", new TreeSet<>(config.flows().keySet())));
+    }
+
+    /**
+     * What makes a schema.json of {@code sync.flows-dir} no JSON Schema 2020-12, as a reload of it would say (the
+     * built-in flows' are checked by the build, FlowCheckTest).
+     */
+    static List<String> notASchema(FlowFolders.Folder folder) {
+        if (folder == null || folder.builtIn()) {
+            return List.of();
+        }
+        java.nio.file.Path schema = folder.dir().orElseThrow().resolve(FlowFolders.SCHEMA);
+        if (!java.nio.file.Files.isRegularFile(schema)) {
+            return List.of(); // forFlow names the missing file
+        }
+        return FlowCheck.schemaProblems(new ObjectMapper(), schema, schema.toString());
     }
 
     /**

@@ -17,7 +17,10 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+
 import io.syncline.config.FlowFolders;
+import io.syncline.validation.FlowSchemas;
 
 /** The offline check ({@code java -jar quarkus-run.jar check <flows-dir>}) on good and broken flow folders. */
 class FlowCheckTest {
@@ -56,6 +59,26 @@ class FlowCheckTest {
         expected.forEach((file, what) -> assertTrue(problems.stream()
                 .anyMatch(p -> p.startsWith(file + ": ") && p.toLowerCase().contains(what.toLowerCase())),
                 file + " should say " + what + ":\n" + String.join("\n", problems)));
+    }
+
+    /**
+     * A schema.json of {@code sync.flows-dir} that is no JSON Schema stops the start as it stops a reload: the validator
+     * compiles {@code "type": "objekt"} without a word, and the flow would then refuse or pass records for a typo.
+     */
+    @Test
+    void aFolderOutsideTheJarWhoseSchemaIsNoJsonSchemaIsRefusedAtStartAsOnAReload() {
+        FlowFolders.Folder bad = new FlowFolders.Folder("healthcare-bad-schema",
+                Optional.of(Path.of("src/test/resources/flow-check/healthcare-bad-schema")));
+        List<String> problems = FlowStartupCheck.notASchema(bad);
+        assertTrue(problems.stream().anyMatch(p -> p.contains("healthcare-bad-schema/schema.json: not a JSON Schema 2020-12")
+                && p.contains("$.type")), String.join("\n", problems));
+        // what start-up asked before: the validator alone
+        new FlowSchemas(new ObjectMapper(), Map.of(bad.id(), bad)).forFlow(bad.id());
+
+        FlowFolders.Folder good = new FlowFolders.Folder("healthcare-lab-results",
+                Optional.of(Path.of("src/test/resources/external-flows/healthcare-lab-results")));
+        assertEquals(List.of(), FlowStartupCheck.notASchema(good));
+        assertEquals(List.of(), FlowStartupCheck.notASchema(new FlowFolders.Folder("insurance-claims", Optional.empty())));
     }
 
     /** A folder whose name is no kebab-case flow id is refused in one line, whatever its files. */

@@ -35,7 +35,7 @@ public class ClusteredSchedules {
     @Named("quartz")
     QuartzComponent quartz(SyncConfig config) {
         QuartzComponent quartz = new QuartzComponent();
-        if (config.state().jdbcUrl().filter(url -> url.startsWith("jdbc:postgresql:")).isPresent()) {
+        if (StateDatabaseConfig.sharedPostgresql(config.state().jdbcUrl().orElse(null))) {
             quartz.setProperties(clusteredProperties(config));
         }
         return quartz;

@@ -26,11 +26,16 @@ public class StateDatabaseConfig implements ConfigSourceFactory {
     public static final String POSTGRESQL = "postgresql";
     static final int ORDINAL = 200;
 
+    /** Whether {@code sync.state.jdbc-url} names a PostgreSQL store the instances share (else: the embedded H2). */
+    public static boolean sharedPostgresql(String url) {
+        return url != null && url.startsWith("jdbc:postgresql:");
+    }
+
     @Override
     public Iterable<ConfigSource> getConfigSources(ConfigSourceContext context) {
         Map<String, String> properties = new HashMap<>();
         String url = value(context, "sync.state.jdbc-url");
-        if (url != null && url.startsWith("jdbc:postgresql:")) {
+        if (sharedPostgresql(url)) {
             properties.put("quarkus.datasource.active", "false");
             properties.put("quarkus.datasource." + POSTGRESQL + ".jdbc.url", url);
             String user = value(context, "sync.state.username");

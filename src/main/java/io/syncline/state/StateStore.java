@@ -20,10 +20,13 @@ import javax.sql.DataSource;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Any;
+import jakarta.enterprise.inject.Default;
 import jakarta.inject.Inject;
 
 import org.jboss.logging.Logger;
 import org.rocksdb.RocksDBException;
+
+import org.flywaydb.core.Flyway;
 
 import io.agroal.api.AgroalDataSource;
 import io.quarkus.arc.InjectableInstance;
@@ -87,8 +90,23 @@ public class StateStore implements AutoCloseable {
     private final EmbeddedState embedded;
 
     @Inject
-    StateStore(@Any InjectableInstance<AgroalDataSource> dataSources, SyncConfig config) throws SQLException {
-        this(dataSources.getActive(), config);
+    StateStore(@Any InjectableInstance<AgroalDataSource> dataSources, @Any InjectableInstance<Flyway> migrations,
+            SyncConfig config) throws SQLException {
+        this(migrated(dataSources.getActive(), migrations, config), config);
+    }
+
+    /**
+     * The embedded H2 store migrated here, when the store is first needed ({@link StateStoreOpening} asks for it beside
+     * Camel's configuration), not by Quarkus on the main thread before Camel starts: H2's open and its migrations were
+     * about a second of a start (docs/benchmarks.md, session 20). A shared PostgreSQL store is migrated at start, as
+     * the clustered Quartz needs its tables before it starts.
+     */
+    private static AgroalDataSource migrated(AgroalDataSource dataSource, InjectableInstance<Flyway> migrations,
+            SyncConfig config) {
+        if (!StateDatabaseConfig.sharedPostgresql(config.state().jdbcUrl().orElse(null))) {
+            migrations.select(Default.Literal.INSTANCE).get().migrate();
+        }
+        return dataSource;
     }
 
     /** On a migrated database (tests build one with Flyway as the application does). */

@@ -392,7 +392,7 @@ final class EmbeddedState implements AutoCloseable {
             if (--users > 0) {
                 return;
             }
-            OPEN.remove(folder);
+            OPEN.remove(folder, this);
         }
         Lock write = lifecycle.writeLock();
         write.lock();

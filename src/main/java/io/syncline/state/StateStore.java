@@ -14,6 +14,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import javax.sql.DataSource;
 
@@ -88,6 +89,8 @@ public class StateStore implements AutoCloseable {
     private final boolean postgresql;
     /** A single instance's versions and checkpoints, in RocksDB beside its H2 file; null: in the database. */
     private final EmbeddedState embedded;
+    /** Whether this store let go of its share of the embedded state (a second close must not take another's). */
+    private final AtomicBoolean closed = new AtomicBoolean();
 
     @Inject
     StateStore(@Any InjectableInstance<AgroalDataSource> dataSources, @Any InjectableInstance<Flyway> migrations,
@@ -120,15 +123,22 @@ public class StateStore implements AutoCloseable {
             LOG.infof("State store: %s %s", product, url.replaceAll("password=[^;&]*", "password=***"));
             clearFutureVersions(connection);
             this.embedded = postgresql ? null : embeddedState(url);
-            if (embedded != null) {
-                moveVersions(connection);
-                moveCheckpoints(connection);
-            }
-            if (!postgresql) {
-                // one instance: a claim left in the store is its previous process's, killed before it let go
-                try (Statement clear = connection.createStatement()) {
-                    clear.executeUpdate("DELETE FROM sync_file_claims");
+            try {
+                if (embedded != null) {
+                    moveVersions(connection);
+                    moveCheckpoints(connection);
                 }
+                if (!postgresql) {
+                    // one instance: a claim left in the store is its previous process's, killed before it let go
+                    try (Statement clear = connection.createStatement()) {
+                        clear.executeUpdate("DELETE FROM sync_file_claims");
+                    }
+                }
+            } catch (SQLException | RuntimeException e) {
+                // a store that failed half-way lets go of its share: the next try opens it again, and the last close
+                // still closes RocksDB
+                close();
+                throw e;
             }
         }
     }
@@ -230,7 +240,7 @@ public class StateStore implements AutoCloseable {
     @PreDestroy
     @Override
     public void close() {
-        if (embedded != null) {
+        if (embedded != null && closed.compareAndSet(false, true)) {
             embedded.close();
         }
     }

@@ -12,6 +12,7 @@ import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
 import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.http.HttpResponse;
@@ -190,6 +191,19 @@ class PackagedAppIT {
         String log = java.nio.file.Files.readString(noSchema);
         assertTrue(log.contains("flow retail-gift-cards: no schema at flows/retail-gift-cards/schema.json"), log);
         assertTrue(log.contains("no route.yaml of a flow folder (flows/retail-gift-cards/) defines an intake for sync.flows.retail-gift-cards.mode"), log);
+
+        // the store opens beside Camel's configuration: when it cannot, no route starts and the start names why
+        Path brokenStore = WORK.resolve("refused-store");
+        DataDirResource.deleteRecursively(brokenStore);
+        java.nio.file.Files.createDirectories(brokenStore.resolve("state"));
+        java.nio.file.Files.writeString(brokenStore.resolve("state").resolve("versions.rocksdb"), "not a folder");
+        Path noStore = WORK.resolve("refused-store.log");
+        java.nio.file.Files.deleteIfExists(noStore);
+        assertTrue(PackagedApp.runUntilExit(brokenStore, Map.of(), noStore) != 0);
+        String storeLog = java.nio.file.Files.readString(noStore);
+        assertTrue(storeLog.contains("The embedded state in " + brokenStore.toAbsolutePath().resolve("state").resolve("versions.rocksdb")
+                + " cannot be opened"), storeLog);
+        assertFalse(storeLog.contains("Routes startup"), "a route started before the store was open:\n" + storeLog);
     }
 
     /** Event ids the CRM answered 200 to. */

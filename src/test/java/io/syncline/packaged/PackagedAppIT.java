@@ -192,6 +192,21 @@ class PackagedAppIT {
         assertTrue(log.contains("flow retail-gift-cards: no schema at flows/retail-gift-cards/schema.json"), log);
         assertTrue(log.contains("no route.yaml of a flow folder (flows/retail-gift-cards/) defines an intake for sync.flows.retail-gift-cards.mode"), log);
 
+        // a flow folder outside the jar whose schema is no JSON Schema 2020-12 ("type": "objekt"): named, not compiled
+        Path badSchemaFlows = WORK.resolve("refused-schema-flows");
+        DataDirResource.deleteRecursively(badSchemaFlows);
+        Path labResults = java.nio.file.Files.createDirectories(badSchemaFlows.resolve("healthcare-lab-results"));
+        for (String file : List.of("flow.properties", "route.yaml")) {
+            java.nio.file.Files.copy(Path.of("src/test/resources/external-flows/healthcare-lab-results", file), labResults.resolve(file));
+        }
+        java.nio.file.Files.copy(Path.of("src/test/resources/flow-check/healthcare-bad-schema/schema.json"), labResults.resolve("schema.json"));
+        Path notASchema = WORK.resolve("refused-not-a-schema.log");
+        java.nio.file.Files.deleteIfExists(notASchema);
+        assertTrue(PackagedApp.runUntilExit(dataDir, Map.of("sync.flows-dir", badSchemaFlows.toString()), notASchema) != 0);
+        String schemaLog = java.nio.file.Files.readString(notASchema);
+        assertTrue(schemaLog.contains("flow healthcare-lab-results: " + labResults.resolve("schema.json")
+                + ": not a JSON Schema 2020-12: $.type"), schemaLog);
+
         // the store opens beside Camel's configuration: when it cannot, no route starts and the start names why
         Path brokenStore = WORK.resolve("refused-store");
         DataDirResource.deleteRecursively(brokenStore);

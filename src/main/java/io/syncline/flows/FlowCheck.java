@@ -179,13 +179,18 @@ public final class FlowCheck {
         List<String> problems = new ArrayList<>();
         try {
             JsonNode node = json.readTree(path.toFile());
-            JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V202012)
-                    .getSchema(SchemaLocation.of(SchemaId.V202012)).validate(node)
+            MetaSchema.V202012.validate(node)
                     .forEach(message -> problems.add(file + ": not a JSON Schema 2020-12: " + message.getMessage()));
         } catch (IOException e) {
             return List.of(file + ": not readable JSON: " + oneLine(e));
         }
         return problems;
+    }
+
+    /** JSON Schema 2020-12's meta-schema, read from networknt's jar once (a compiled schema validates concurrently). */
+    private static final class MetaSchema {
+        static final com.networknt.schema.JsonSchema V202012 = JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V202012)
+                .getSchema(SchemaLocation.of(SchemaId.V202012));
     }
 
     private List<String> schema(FlowFolders.Folder folder, String where, FlowSchemas schemas) {

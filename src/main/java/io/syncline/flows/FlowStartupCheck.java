@@ -2,7 +2,6 @@ package io.syncline.flows;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 
@@ -33,7 +32,7 @@ public class FlowStartupCheck {
 
     private static final Logger LOG = Logger.getLogger(FlowStartupCheck.class);
 
-    void check(@Observes StartupEvent event, SyncConfig config, FlowSchemas schemas, CamelContext camel) {
+    void check(@Observes StartupEvent event, SyncConfig config, FlowSchemas schemas, CamelContext camel, ObjectMapper json) {
         List<String> problems = new ArrayList<>();
         Set<String> routedFlows = new TreeSet<>();
         for (Route route : camel.getRoutes()) {
@@ -42,10 +41,9 @@ public class FlowStartupCheck {
                 routedFlows.add(flowId);
             }
         }
-        Map<String, FlowFolders.Folder> folders = FlowFolders.find(config.flowsDir());
         for (String flowId : new TreeSet<>(config.flows().keySet())) {
             SyncConfig.Flow flow = config.flow(flowId);
-            List<String> notASchema = notASchema(folders.get(flowId));
+            List<String> notASchema = schemas.folder(flowId).map(folder -> notASchema(json, folder)).orElse(List.of());
             notASchema.forEach(problem -> problems.add("flow " + flowId + ": " + problem));
             try {
                 if (notASchema.isEmpty()) {
@@ -87,15 +85,15 @@ public class FlowStartupCheck {
      * What makes a schema.json of {@code sync.flows-dir} no JSON Schema 2020-12, as a reload of it would say (the
      * built-in flows' are checked by the build, FlowCheckTest).
      */
-    static List<String> notASchema(FlowFolders.Folder folder) {
-        if (folder == null || folder.builtIn()) {
+    static List<String> notASchema(ObjectMapper json, FlowFolders.Folder folder) {
+        if (folder.builtIn()) {
             return List.of();
         }
         java.nio.file.Path schema = folder.dir().orElseThrow().resolve(FlowFolders.SCHEMA);
         if (!java.nio.file.Files.isRegularFile(schema)) {
             return List.of(); // forFlow names the missing file
         }
-        return FlowCheck.schemaProblems(new ObjectMapper(), schema, schema.toString());
+        return FlowCheck.schemaProblems(json, schema, schema.toString());
     }
 
     /**

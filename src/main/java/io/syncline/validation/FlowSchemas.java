@@ -68,6 +68,11 @@ public class FlowSchemas {
         return schemas.computeIfAbsent(flowId, this::load);
     }
 
+    /** The folder the flow's schema comes from: in {@code sync.flows-dir}, or built in (none for an unknown flow). */
+    public java.util.Optional<FlowFolders.Folder> folder(String flowId) {
+        return java.util.Optional.ofNullable(folders.get(flowId));
+    }
+
     /** Reads the flow's schema again (its folder changed); the previous one stays if the new one does not load. */
     public void reload(String flowId) {
         schemas.put(flowId, load(flowId));

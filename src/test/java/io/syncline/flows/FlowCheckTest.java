@@ -69,7 +69,7 @@ class FlowCheckTest {
     void aFolderOutsideTheJarWhoseSchemaIsNoJsonSchemaIsRefusedAtStartAsOnAReload() {
         FlowFolders.Folder bad = new FlowFolders.Folder("healthcare-bad-schema",
                 Optional.of(Path.of("src/test/resources/flow-check/healthcare-bad-schema")));
-        List<String> problems = FlowStartupCheck.notASchema(bad);
+        List<String> problems = FlowStartupCheck.notASchema(new ObjectMapper(), bad);
         assertTrue(problems.stream().anyMatch(p -> p.contains("healthcare-bad-schema/schema.json: not a JSON Schema 2020-12")
                 && p.contains("$.type")), String.join("\n", problems));
         // what start-up asked before: the validator alone
@@ -77,8 +77,8 @@ class FlowCheckTest {
 
         FlowFolders.Folder good = new FlowFolders.Folder("healthcare-lab-results",
                 Optional.of(Path.of("src/test/resources/external-flows/healthcare-lab-results")));
-        assertEquals(List.of(), FlowStartupCheck.notASchema(good));
-        assertEquals(List.of(), FlowStartupCheck.notASchema(new FlowFolders.Folder("insurance-claims", Optional.empty())));
+        assertEquals(List.of(), FlowStartupCheck.notASchema(new ObjectMapper(), good));
+        assertEquals(List.of(), FlowStartupCheck.notASchema(new ObjectMapper(), new FlowFolders.Folder("insurance-claims", Optional.empty())));
     }
 
     /** A folder whose name is no kebab-case flow id is refused in one line, whatever its files. */

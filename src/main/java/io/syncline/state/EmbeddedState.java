@@ -349,12 +349,12 @@ final class EmbeddedState implements AutoCloseable {
         });
     }
 
-    private interface NativeWork<T> {
+    interface NativeWork<T> {
         T on() throws RocksDBException;
     }
 
     /** Runs work on the database unless it is closed: then the caller's chunk fails and is tried again after the restart. */
-    private <T> T whileOpen(NativeWork<T> work) throws RocksDBException {
+    <T> T whileOpen(NativeWork<T> work) throws RocksDBException {
         Lock read = lifecycle.readLock();
         read.lock();
         try {
@@ -405,6 +405,11 @@ final class EmbeddedState implements AutoCloseable {
         } finally {
             write.unlock();
         }
+    }
+
+    /** A close waits for the work in flight (its tests' view of the lock). */
+    boolean closeWaiting() {
+        return lifecycle.hasQueuedThreads();
     }
 
     /** The column families' handles, closed before the database (RocksJava's order). */

@@ -1,6 +1,7 @@
 package io.syncline.state;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -19,6 +20,10 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
 import javax.sql.DataSource;
@@ -75,6 +80,44 @@ class EmbeddedStateTest {
         // what was written before the close is there for the next process
         try (EmbeddedState reopened = EmbeddedState.open(folder)) {
             assertEquals(new StateStore.Checkpoint("risk.csv/1", 10), reopened.checkpoint(FLOW, "risk.csv"));
+        }
+    }
+
+    @Test
+    void aCloseWaitsForTheReadInFlightWhichAnswersFromTheOpenStore() throws Exception {
+        Path folder = Path.of("target", "test-data", "close-in-flight").toAbsolutePath();
+        DataDirResource.deleteRecursively(folder);
+        EmbeddedState state = EmbeddedState.open(folder);
+        state.rememberHeld(FLOW, Map.of("RSK-1", 7L), Map.of("RSK-1", "e1"), Map.of());
+        CountDownLatch inFlight = new CountDownLatch(1);
+        CountDownLatch goOn = new CountDownLatch(1);
+        ExecutorService threads = Executors.newFixedThreadPool(2);
+        try {
+            // a chunk's read under way as the instance stops
+            Future<Map<String, Long>> read = threads.submit(() -> state.whileOpen(() -> {
+                inFlight.countDown();
+                try {
+                    assertTrue(goOn.await(30, TimeUnit.SECONDS));
+                } catch (InterruptedException e) {
+                    throw new RocksDBException("interrupted");
+                }
+                return state.versions(FLOW, List.of("RSK-1"), LATEST);
+            }));
+            assertTrue(inFlight.await(30, TimeUnit.SECONDS));
+            Future<?> close = threads.submit(state::close);
+            long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (!state.closeWaiting()) {
+                assertTrue(System.nanoTime() < until, "the close never came to wait");
+                Thread.onSpinWait();
+            }
+            assertFalse(close.isDone(), "the close went ahead of the read in flight");
+            goOn.countDown();
+            assertEquals(Map.of("RSK-1", 7L), read.get(30, TimeUnit.SECONDS));
+            close.get(30, TimeUnit.SECONDS);
+            assertThrows(RocksDBException.class, () -> state.versions(FLOW, List.of("RSK-1"), LATEST));
+        } finally {
+            goOn.countDown();
+            threads.shutdownNow();
         }
     }
 
